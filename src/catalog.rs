@@ -1,0 +1,573 @@
+//! The checked catalog: services, actions, field rules, locations and routes, all resolved.
+//!
+//! The only ways to build one are [`crate::check::Checker`] and loading a versioned artifact,
+//! so every [`Catalog`] holds names that resolve, regexes that compile and flags that are set.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+/// Whether an event reports a management action or touches customer data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EventType {
+    /// `dataEvent: false`: operational and CRUD actions that do not touch customer data.
+    Management,
+    /// `dataEvent: true`: reading or modifying customer data.
+    Data,
+}
+
+impl EventType {
+    /// The word the rules and the Activity Tracker documentation use.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::Management => "management",
+            EventType::Data => "data",
+        }
+    }
+}
+
+impl fmt::Display for EventType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How much a broken constraint matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Not reported.
+    Allow,
+    /// Reported; the event is still routed.
+    Warning,
+    /// Reported; the event is rejected.
+    Error,
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Level::Allow => "allow",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        })
+    }
+}
+
+/// The JSON types a field can be declared with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BaseType {
+    /// A JSON string.
+    String,
+    /// `true` or `false`.
+    Bool,
+    /// A JSON number without fraction or exponent.
+    Integer,
+    /// Any JSON number.
+    Number,
+    /// A JSON object.
+    Object,
+    /// A JSON array.
+    Array,
+    /// A string in the Activity Tracker `eventTime` form (DOMAIN.md §10.2).
+    Timestamp,
+    /// A string in the CRN form `crn:v1:...` with ten segments.
+    Crn,
+}
+
+impl BaseType {
+    /// The base types, by the name the rules use.
+    pub const ALL: [(&'static str, BaseType); 8] = [
+        ("string", BaseType::String),
+        ("bool", BaseType::Bool),
+        ("integer", BaseType::Integer),
+        ("number", BaseType::Number),
+        ("object", BaseType::Object),
+        ("array", BaseType::Array),
+        ("timestamp", BaseType::Timestamp),
+        ("crn", BaseType::Crn),
+    ];
+
+    /// The base type of that name.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<BaseType> {
+        Self::ALL.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+    }
+
+    /// The name the rules use.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, t)| *t == self)
+            .map_or("string", |(n, _)| n)
+    }
+
+    /// Whether values of this type are JSON strings.
+    #[must_use]
+    pub fn is_string(self) -> bool {
+        matches!(self, BaseType::String | BaseType::Timestamp | BaseType::Crn)
+    }
+}
+
+/// A regular expression, kept with its source so the catalog can be written out again.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(try_from = "PatternSource", into = "PatternSource")]
+pub struct Pattern {
+    source: String,
+    level: Level,
+    regex: Arc<Regex>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct PatternSource {
+    pattern: String,
+    level: Level,
+}
+
+impl TryFrom<PatternSource> for Pattern {
+    type Error = regex::Error;
+
+    fn try_from(value: PatternSource) -> Result<Self, Self::Error> {
+        let regex = Arc::new(Regex::new(&value.pattern)?);
+        Ok(Pattern::new(value.pattern, value.level, regex))
+    }
+}
+
+impl From<Pattern> for PatternSource {
+    fn from(value: Pattern) -> Self {
+        PatternSource {
+            pattern: value.source,
+            level: value.level,
+        }
+    }
+}
+
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Self) -> bool {
+        self.source == other.source && self.level == other.level
+    }
+}
+
+impl Pattern {
+    pub(crate) fn new(source: String, level: Level, regex: Arc<Regex>) -> Self {
+        Self {
+            source,
+            level,
+            regex,
+        }
+    }
+
+    /// The pattern as written.
+    #[must_use]
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The level of a value that does not match.
+    #[must_use]
+    pub fn level(&self) -> Level {
+        self.level
+    }
+
+    /// Whether the value matches (anywhere: patterns are unanchored unless they say otherwise).
+    #[must_use]
+    pub fn is_match(&self, value: &str) -> bool {
+        self.regex.is_match(value)
+    }
+}
+
+/// One allowed value of an enum, and the level at which it is accepted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnumValue {
+    /// The value.
+    pub value: String,
+    /// `allow` for an ordinary member, `warning` for one accepted with a warning.
+    pub level: Level,
+}
+
+/// The checks one field path gets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldRule {
+    /// The dotted path, e.g. `requestData.RequestParameters.name`.
+    pub path: String,
+    /// The level of a missing field: `allow` for an optional one.
+    pub missing: Level,
+    /// The JSON type.
+    pub ty: BaseType,
+    /// The level of a scalar written as a JSON string (`"true"`, `"200"`).
+    pub quoted: Level,
+    /// The allowed values; empty when any value of the type is allowed.
+    pub values: Vec<EnumValue>,
+    /// Patterns a string value must match.
+    pub patterns: Vec<Pattern>,
+    /// What the field means.
+    pub description: Option<String>,
+}
+
+impl FieldRule {
+    /// The path's segments.
+    pub fn segments(&self) -> impl Iterator<Item = &str> {
+        self.path.split('.')
+    }
+
+    /// Whether the field may be absent without any report.
+    #[must_use]
+    pub fn is_optional(&self) -> bool {
+        self.missing == Level::Allow
+    }
+}
+
+/// A group of actions: one table of a service's event catalog.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Group {
+    /// Short identifier.
+    pub name: String,
+    /// The table's caption.
+    pub caption: String,
+}
+
+/// A list of locations where a service's events are collected (one table of the catalog).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LocationTable {
+    /// Short identifier.
+    pub name: String,
+    /// The table's caption.
+    pub caption: String,
+    /// The locations, as written.
+    pub locations: Vec<String>,
+}
+
+/// A registry domain and the region it serves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Domain {
+    /// The domain, e.g. `jp.icr.io`.
+    pub domain: String,
+    /// The region as the catalog names it (possibly a former name), e.g. `ap-north`.
+    pub region: String,
+}
+
+/// A service: its event-type policy, action groups and location data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Service {
+    /// The CRN service name.
+    pub name: String,
+    /// The display name.
+    pub display_name: String,
+    /// Event types collected by default.
+    pub collect: Vec<EventType>,
+    /// Event types an instance cannot turn off.
+    pub require: Vec<EventType>,
+    /// Action groups, in declaration order.
+    pub groups: Vec<Group>,
+    /// Where its events are collected.
+    pub location_tables: Vec<LocationTable>,
+    /// Registry domains.
+    pub domains: Vec<Domain>,
+    /// Location overrides, from a resolved location to the one its events are located in.
+    pub overrides: Vec<(String, String)>,
+}
+
+/// Index of a service in [`Catalog::services`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ServiceId(pub u32);
+
+/// Index of an action in [`Catalog::actions`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ActionId(pub u32);
+
+/// Index of a target in [`Catalog::targets`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct TargetId(pub u32);
+
+/// An action and everything that applies to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Action {
+    /// Full name, `service.object.verb`.
+    pub name: String,
+    /// Its service.
+    pub service: ServiceId,
+    /// Index of its group in its service's groups.
+    pub group: Option<u32>,
+    /// Management or data.
+    pub event_type: EventType,
+    /// Its description.
+    pub description: String,
+    /// Its own fields (from `fields` blocks and the schemas they use).
+    pub fields: Vec<FieldRule>,
+    /// Indexes of the conditional constraints that apply to it.
+    pub conditionals: Vec<u32>,
+}
+
+/// A comparison in a `when` condition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// The field compared.
+    pub path: String,
+    /// `==` when true, `!=` when false.
+    pub equal: bool,
+    /// The literal compared with.
+    pub value: serde_json::Value,
+}
+
+/// Fields required when every comparison holds, for the actions that list it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conditional {
+    /// The condition as written, for messages.
+    pub condition: String,
+    /// All must hold.
+    pub comparisons: Vec<Comparison>,
+    /// The fields then checked.
+    pub fields: Vec<FieldRule>,
+}
+
+/// A region where Activity Tracker Event Routing runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Region {
+    /// The region id, e.g. `eu-de`.
+    pub name: String,
+    /// Display name, e.g. `Frankfurt`.
+    pub display_name: String,
+    /// Its zones, e.g. `eu-de-1`.
+    pub zones: Vec<String>,
+    /// Other names for it, e.g. `eu-central`.
+    pub aliases: Vec<String>,
+}
+
+/// The kinds of Activity Tracker Event Routing target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetKind {
+    /// A Cloud Object Storage bucket.
+    CloudObjectStorage,
+    /// An Event Streams topic.
+    EventStreams,
+    /// An IBM Cloud Logs instance.
+    CloudLogs,
+    /// An App Configuration instance.
+    AppConfig,
+}
+
+impl TargetKind {
+    /// The kinds, by the name the rules and the API use.
+    pub const ALL: [(&'static str, TargetKind); 4] = [
+        ("cloud_object_storage", TargetKind::CloudObjectStorage),
+        ("event_streams", TargetKind::EventStreams),
+        ("cloud_logs", TargetKind::CloudLogs),
+        ("app_config", TargetKind::AppConfig),
+    ];
+}
+
+/// A destination for events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Target {
+    /// Its name.
+    pub name: String,
+    /// Its kind.
+    pub kind: TargetKind,
+    /// Its description.
+    pub description: Option<String>,
+}
+
+/// What a route rule's location entry matches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LocationMatch {
+    /// `*`: every location, `global` included.
+    Any,
+    /// `global`: only global events.
+    Global,
+    /// A region: the region and its zones.
+    Region(String),
+    /// A zone: only that zone.
+    Zone(String),
+}
+
+/// One rule of a route.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RouteRule {
+    /// The locations it matches.
+    pub locations: Vec<LocationMatch>,
+    /// Its targets; empty drops the event.
+    pub targets: Vec<TargetId>,
+}
+
+/// A route: rules tried in order, the first match wins.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Route {
+    /// Its name.
+    pub name: String,
+    /// The event types it sees; empty for all.
+    pub types: Vec<EventType>,
+    /// Action patterns it sees (full names, `*` globs); empty for all.
+    pub actions: Vec<String>,
+    /// Its rules.
+    pub rules: Vec<RouteRule>,
+}
+
+/// A checked catalog: immutable, `Send + Sync`, cheap to share behind an `Arc`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "CatalogData", into = "CatalogData")]
+pub struct Catalog {
+    data: CatalogData,
+    index: HashMap<String, ActionId>,
+}
+
+/// The serialised content of a catalog.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub(crate) struct CatalogData {
+    pub(crate) services: Vec<Service>,
+    pub(crate) actions: Vec<Action>,
+    pub(crate) envelope: Vec<FieldRule>,
+    pub(crate) conditionals: Vec<Conditional>,
+    pub(crate) regions: Vec<Region>,
+    pub(crate) targets: Vec<Target>,
+    pub(crate) routes: Vec<Route>,
+    pub(crate) default_targets: Vec<TargetId>,
+}
+
+impl From<CatalogData> for Catalog {
+    fn from(data: CatalogData) -> Self {
+        let index = data
+            .actions
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                (
+                    a.name.clone(),
+                    ActionId(u32::try_from(i).unwrap_or(u32::MAX)),
+                )
+            })
+            .collect();
+        Catalog { data, index }
+    }
+}
+
+impl From<Catalog> for CatalogData {
+    fn from(catalog: Catalog) -> Self {
+        catalog.data
+    }
+}
+
+impl Catalog {
+    /// The services, sorted by name.
+    #[must_use]
+    pub fn services(&self) -> &[Service] {
+        &self.data.services
+    }
+
+    /// A service by id.
+    #[must_use]
+    pub fn service(&self, id: ServiceId) -> Option<&Service> {
+        self.data.services.get(id.0 as usize)
+    }
+
+    /// The actions, sorted by full name.
+    #[must_use]
+    pub fn actions(&self) -> &[Action] {
+        &self.data.actions
+    }
+
+    /// An action by full name.
+    #[must_use]
+    pub fn action_id(&self, name: &str) -> Option<ActionId> {
+        self.index.get(name).copied()
+    }
+
+    /// An action by id.
+    #[must_use]
+    pub fn action(&self, id: ActionId) -> Option<&Action> {
+        self.data.actions.get(id.0 as usize)
+    }
+
+    /// The fields every event carries.
+    #[must_use]
+    pub fn envelope(&self) -> &[FieldRule] {
+        &self.data.envelope
+    }
+
+    /// The conditional constraints.
+    #[must_use]
+    pub fn conditionals(&self) -> &[Conditional] {
+        &self.data.conditionals
+    }
+
+    /// The regions.
+    #[must_use]
+    pub fn regions(&self) -> &[Region] {
+        &self.data.regions
+    }
+
+    /// The targets.
+    #[must_use]
+    pub fn targets(&self) -> &[Target] {
+        &self.data.targets
+    }
+
+    /// The routes, in declaration order.
+    #[must_use]
+    pub fn routes(&self) -> &[Route] {
+        &self.data.routes
+    }
+
+    /// Where events go when no route matched.
+    #[must_use]
+    pub fn default_targets(&self) -> &[TargetId] {
+        &self.data.default_targets
+    }
+}
+
+/// Whether `name` matches `pattern`, where each `*` stands for any run of characters.
+#[must_use]
+pub fn glob_matches(pattern: &str, name: &str) -> bool {
+    let (p, n) = (pattern.as_bytes(), name.as_bytes());
+    let (mut pi, mut ni) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ni < n.len() {
+        match p.get(pi) {
+            Some(b'*') => {
+                star = Some((pi, ni));
+                pi += 1;
+            }
+            Some(&c) if c == n[ni] => {
+                pi += 1;
+                ni += 1;
+            }
+            _ => match star {
+                Some((sp, sn)) => {
+                    pi = sp + 1;
+                    ni = sn + 1;
+                    star = Some((sp, sn + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    p[pi..].iter().all(|&c| c == b'*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob_matches;
+
+    #[test]
+    fn globs_match_runs_of_characters() {
+        assert!(glob_matches(
+            "container-registry.image.*",
+            "container-registry.image.push"
+        ));
+        assert!(glob_matches("*.read", "cloudantnosqldb.users.read"));
+        assert!(glob_matches("*", ""));
+        assert!(!glob_matches(
+            "container-registry.image.*",
+            "container-registry.images"
+        ));
+        assert!(!glob_matches("a.*.c", "a.b.d"));
+    }
+}

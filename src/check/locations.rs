@@ -1,0 +1,217 @@
+//! Regions, zones and aliases; per-service location overrides, domains and location tables.
+
+use std::collections::HashMap;
+
+use super::{CheckError, Context};
+use crate::ast::{self, Item, Name, ServiceItem};
+use crate::catalog::{Domain, LocationMatch, LocationTable, Region, Service};
+use crate::source::Span;
+use crate::suggestion;
+
+/// The built-in location of events not tied to a region.
+pub(crate) const GLOBAL: &str = "global";
+/// The route wildcard.
+pub(crate) const ANY: &str = "*";
+
+/// What a declared location name stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Located {
+    /// A region, by its id.
+    Region(String),
+    /// A zone, and its region.
+    Zone(String),
+    /// An alias of a region.
+    Alias(String),
+}
+
+/// Every declared location name, with what it stands for and where it was declared.
+#[derive(Debug, Default)]
+pub(super) struct Table {
+    names: HashMap<String, (Located, Span)>,
+    /// Region ids in declaration order.
+    pub(super) regions: Vec<(String, Span)>,
+}
+
+impl Table {
+    /// The region a name resolves to (itself, its zone's region, or its alias's region).
+    pub(super) fn region_of(&self, name: &str) -> Option<&str> {
+        self.names.get(name).map(|(located, _)| match located {
+            Located::Region(r) | Located::Zone(r) | Located::Alias(r) => r.as_str(),
+        })
+    }
+
+    fn candidates(&self) -> impl Iterator<Item = &str> {
+        self.names.keys().map(String::as_str).chain([GLOBAL])
+    }
+}
+
+impl<'a> Context<'a> {
+    pub(super) fn declare_locations(&mut self, items: &[&'a Item]) -> Vec<Region> {
+        let mut regions = Vec::new();
+        for item in items {
+            let Item::Region(region) = item else { continue };
+            if !self.declare_location(&region.name, Located::Region(region.name.node.clone())) {
+                continue;
+            }
+            self.locations
+                .regions
+                .push((region.name.node.clone(), region.name.span));
+            for zone in &region.zones {
+                self.declare_location(zone, Located::Zone(region.name.node.clone()));
+            }
+            for alias in &region.aliases {
+                self.declare_location(alias, Located::Alias(region.name.node.clone()));
+            }
+            regions.push(Region {
+                name: region.name.node.clone(),
+                display_name: region.display.node.clone(),
+                zones: region.zones.iter().map(|z| z.node.clone()).collect(),
+                aliases: region.aliases.iter().map(|a| a.node.clone()).collect(),
+            });
+        }
+        regions
+    }
+
+    fn declare_location(&mut self, name: &Name, located: Located) -> bool {
+        let kind = match located {
+            Located::Region(_) => "region",
+            Located::Zone(_) => "zone",
+            Located::Alias(_) => "alias",
+        };
+        let clean = self.check_chars(kind, name, |c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'
+        });
+        if !clean {
+            return false;
+        }
+        if name.node == GLOBAL || name.node == ANY {
+            self.report(CheckError::DuplicateDeclaration {
+                kind: "location",
+                name: name.node.clone(),
+                span: name.span.into(),
+                first: None,
+                first_label: "",
+                help: format!("`{}` is built in: `global` is Activity Tracker's location for global events, `*` matches every location", name.node),
+            });
+            return false;
+        }
+        if let Some((_, first)) = self.locations.names.get(&name.node) {
+            let first = *first;
+            self.duplicate("location", name, first);
+            return false;
+        }
+        self.locations
+            .names
+            .insert(name.node.clone(), (located, name.span));
+        true
+    }
+
+    /// Resolves a location reference for a route rule; reports an unknown one.
+    pub(super) fn location_match(&mut self, name: &Name) -> Option<LocationMatch> {
+        match name.node.as_str() {
+            ANY => return Some(LocationMatch::Any),
+            GLOBAL => return Some(LocationMatch::Global),
+            _ => {}
+        }
+        match self.locations.names.get(&name.node) {
+            Some((Located::Zone(_), _)) => Some(LocationMatch::Zone(name.node.clone())),
+            Some((Located::Region(r) | Located::Alias(r), _)) => {
+                Some(LocationMatch::Region(r.clone()))
+            }
+            None => {
+                self.unknown_location(name);
+                None
+            }
+        }
+    }
+
+    /// Resolves a location a service names (`global`, a region, zone or alias) to its canonical
+    /// form: `global`, a region id, or a zone id.
+    fn service_location(&mut self, name: &Name) -> Option<String> {
+        if name.node == GLOBAL {
+            return Some(GLOBAL.to_owned());
+        }
+        match self.locations.names.get(&name.node) {
+            Some((Located::Zone(_), _)) => Some(name.node.clone()),
+            Some((Located::Region(r) | Located::Alias(r), _)) => Some(r.clone()),
+            None => {
+                self.unknown_location(name);
+                None
+            }
+        }
+    }
+
+    fn unknown_location(&mut self, name: &Name) {
+        let help = suggestion::did_you_mean(&name.node, self.locations.candidates(), || {
+            "declare it with `region NAME \"display name\"`, as a zone or alias of a region, or use `global` or `*`".into()
+        });
+        self.report_unresolved(CheckError::UnknownLocation {
+            name: name.node.clone(),
+            span: name.span.into(),
+            help,
+        });
+    }
+
+    /// A service's `locate`, `domain` and `locations` lines.
+    pub(super) fn service_locations(&mut self, ast: &'a ast::Service, service: &mut Service) {
+        let mut overridden: HashMap<String, Span> = HashMap::new();
+        for item in &ast.items {
+            match item {
+                ServiceItem::Locate(locate) => {
+                    let to = self.service_location(&locate.to);
+                    for from in &locate.from {
+                        let Some(resolved) = self.service_location(from) else {
+                            continue;
+                        };
+                        if let Some(first) = overridden.get(&resolved) {
+                            let first = *first;
+                            self.duplicate("location override", from, first);
+                            continue;
+                        }
+                        overridden.insert(resolved.clone(), from.span);
+                        if let Some(to) = &to {
+                            service.overrides.push((resolved, to.clone()));
+                        }
+                    }
+                }
+                ServiceItem::Domain(domain) => {
+                    self.check_chars("domain", &domain.domain, |c| {
+                        c.is_ascii_alphanumeric() || c == '-' || c == '.'
+                    });
+                    if service
+                        .domains
+                        .iter()
+                        .any(|d| d.domain == domain.domain.node)
+                    {
+                        self.report(CheckError::DuplicateDeclaration {
+                            kind: "domain",
+                            name: domain.domain.node.clone(),
+                            span: domain.domain.span.into(),
+                            first: None,
+                            first_label: "",
+                            help: "each domain serves one region; remove one line".into(),
+                        });
+                    }
+                    if self.service_location(&domain.region).is_some() {
+                        service.domains.push(Domain {
+                            domain: domain.domain.node.clone(),
+                            region: domain.region.node.clone(),
+                        });
+                    }
+                }
+                ServiceItem::Locations(table) => {
+                    self.check_name("location table", &table.name);
+                    for location in &table.locations {
+                        self.service_location(location);
+                    }
+                    service.location_tables.push(LocationTable {
+                        name: table.name.node.clone(),
+                        caption: table.caption.node.clone(),
+                        locations: table.locations.iter().map(|l| l.node.clone()).collect(),
+                    });
+                }
+                _ => {}
+            }
+        }
+    }
+}

@@ -1,0 +1,297 @@
+//! Syntax trees to a checked catalog: every problem collected, sorted by position, none fatal
+//! until the end.
+
+mod error;
+mod fields;
+mod locations;
+mod names;
+mod routes;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use miette::Diagnostic;
+use regex::Regex;
+
+pub use error::CheckError;
+
+use crate::ast::{self, Item};
+use crate::catalog::{Catalog, CatalogData};
+use crate::source::{SharedSources, Source, SourceSet, Span};
+use crate::syntax;
+
+/// The compiled size above which a regex is refused (the `regex` crate's `size_limit`).
+pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+/// Checks the sources of one catalog and builds it.
+///
+/// ```
+/// use rulec::{Checker, Source};
+///
+/// let mut checker = Checker::new();
+/// checker.add(Source::new("demo.rules", r#"
+///     service demo "Demo" { collect management  management thing.read "Read a thing." }
+/// "#));
+/// let checked = checker.check();
+/// assert!(checked.diagnostics.is_clean());
+/// assert!(checked.catalog.unwrap().action_id("demo.thing.read").is_some());
+/// ```
+#[derive(Debug, Default)]
+pub struct Checker {
+    sources: SourceSet,
+}
+
+/// What [`Checker::check`] found: the catalog when there was no error, and every diagnostic.
+#[derive(Debug)]
+pub struct Checked {
+    /// The catalog, unless an error (not a warning) was found.
+    pub catalog: Option<Catalog>,
+    /// Every error and warning, sorted by position.
+    pub diagnostics: Diagnostics,
+    /// What was checked, errors or not.
+    pub summary: Summary,
+}
+
+/// Counts of what a check saw, for the closing summary line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Summary {
+    /// Files read.
+    pub files: usize,
+    /// Services declared (once each).
+    pub services: usize,
+    /// Actions declared (once each).
+    pub actions: usize,
+    /// Errors found.
+    pub errors: usize,
+    /// Warnings found.
+    pub warnings: usize,
+}
+
+/// The diagnostics of one check, with the sources they point into.
+#[derive(Debug, Clone)]
+pub struct Diagnostics {
+    sources: SharedSources,
+    list: Vec<CheckError>,
+}
+
+impl Diagnostics {
+    /// The sources the diagnostics' spans point into.
+    #[must_use]
+    pub fn sources(&self) -> &SharedSources {
+        &self.sources
+    }
+
+    /// Every diagnostic, sorted by position.
+    #[must_use]
+    pub fn list(&self) -> &[CheckError] {
+        &self.list
+    }
+
+    /// How many are errors.
+    #[must_use]
+    pub fn error_count(&self) -> usize {
+        self.list.iter().filter(|d| is_error(*d)).count()
+    }
+
+    /// How many are warnings.
+    #[must_use]
+    pub fn warning_count(&self) -> usize {
+        self.list.len() - self.error_count()
+    }
+
+    /// Whether there is nothing at all to report.
+    #[must_use]
+    pub fn is_clean(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// Renders every diagnostic as miette's graphical report, in `theme`, `width` columns wide.
+    #[must_use]
+    pub fn render(&self, theme: &miette::GraphicalTheme, width: usize) -> String {
+        let handler = miette::GraphicalReportHandler::new_themed(theme.clone())
+            .with_width(width)
+            .with_links(false);
+        let mut out = String::new();
+        for diagnostic in &self.list {
+            let report =
+                miette::Report::new(diagnostic.clone()).with_source_code(Arc::clone(&self.sources));
+            if handler.render_report(&mut out, report.as_ref()).is_err() {
+                out.push_str(&diagnostic.to_string());
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// Whether a diagnostic is an error rather than a warning.
+#[must_use]
+pub fn is_error(diagnostic: &dyn Diagnostic) -> bool {
+    !matches!(
+        diagnostic.severity(),
+        Some(miette::Severity::Warning | miette::Severity::Advice)
+    )
+}
+
+/// The global offset of a diagnostic's first label, for sorting and for line numbers.
+#[must_use]
+pub fn primary_offset(diagnostic: &dyn Diagnostic) -> Option<usize> {
+    diagnostic
+        .labels()
+        .and_then(|mut labels| labels.next())
+        .map(|label| label.offset())
+}
+
+impl Checker {
+    /// A checker with no sources yet.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds one file of the catalog.
+    pub fn add(&mut self, source: Source) {
+        self.sources.add(source);
+    }
+
+    /// Parses and checks every file, collecting every problem.
+    #[must_use]
+    pub fn check(self) -> Checked {
+        let mut list = Vec::new();
+        let mut files = Vec::new();
+        for (base, source) in self.sources.files() {
+            match syntax::parse(&source.text, base) {
+                Ok(file) => files.push(file),
+                Err(error) => list.push(CheckError::from(error)),
+            }
+        }
+        let mut cx = Context::new(&self.sources, !list.is_empty());
+        let data = cx.run(&files);
+        list.extend(cx.errors);
+        list.sort_by_key(|d| primary_offset(d).unwrap_or(usize::MAX));
+        let diagnostics = Diagnostics {
+            sources: Arc::new(self.sources),
+            list,
+        };
+        let summary = Summary {
+            files: diagnostics.sources.len(),
+            services: data.services.len(),
+            actions: data.actions.len(),
+            errors: diagnostics.error_count(),
+            warnings: diagnostics.warning_count(),
+        };
+        let catalog = (summary.errors == 0).then(|| Catalog::from(data));
+        Checked {
+            catalog,
+            diagnostics,
+            summary,
+        }
+    }
+}
+
+/// A declaration that can be referred to, and whether anything did.
+#[derive(Debug)]
+struct Declared<'a, T> {
+    node: &'a T,
+    used: bool,
+}
+
+/// The state of one check: symbol tables and the errors found so far.
+struct Context<'a> {
+    sources: &'a SourceSet,
+    /// Some file did not parse: references into it would be reported as unknown, so
+    /// unresolved-reference and unused-declaration reports are held back.
+    incomplete: bool,
+    errors: Vec<CheckError>,
+    types: BTreeMap<&'a str, Declared<'a, ast::TypeDecl>>,
+    schemas: BTreeMap<&'a str, Declared<'a, ast::SchemaDecl>>,
+    resolved: HashMap<&'a str, Option<fields::Resolved>>,
+    schema_fields: HashMap<&'a str, Vec<fields::FieldDecl>>,
+    regexes: HashMap<String, Arc<Regex>>,
+    locations: locations::Table,
+}
+
+impl<'a> Context<'a> {
+    fn new(sources: &'a SourceSet, incomplete: bool) -> Self {
+        Self {
+            sources,
+            incomplete,
+            errors: Vec::new(),
+            types: BTreeMap::new(),
+            schemas: BTreeMap::new(),
+            resolved: HashMap::new(),
+            schema_fields: HashMap::new(),
+            regexes: HashMap::new(),
+            locations: locations::Table::default(),
+        }
+    }
+
+    fn report(&mut self, error: CheckError) {
+        self.errors.push(error);
+    }
+
+    /// Reports a reference that did not resolve, unless some file failed to parse.
+    fn report_unresolved(&mut self, error: CheckError) {
+        if !self.incomplete {
+            self.errors.push(error);
+        }
+    }
+
+    fn text(&self, span: Span) -> &'a str {
+        self.sources.text(span)
+    }
+
+    fn run(&mut self, files: &'a [ast::File]) -> CatalogData {
+        let items: Vec<&'a Item> = files.iter().flat_map(|f| &f.items).collect();
+        let regions = self.declare_locations(&items);
+        self.declare_types_and_schemas(&items);
+        self.resolve_types();
+        let mut actions = self.declare_services(&items);
+        let envelope = self.envelope(&items);
+        let conditionals = self.attach_fields(&items, &mut actions);
+        self.check_conflicts(&envelope, &actions);
+        let (targets, routes, default_targets) = self.routes(&items, &actions);
+        self.report_unused();
+        let (services, actions) = actions.finish();
+        CatalogData {
+            services,
+            actions,
+            envelope: envelope.into_iter().map(|d| d.rule).collect(),
+            conditionals,
+            regions,
+            targets,
+            routes,
+            default_targets,
+        }
+    }
+
+    fn report_unused(&mut self) {
+        if self.incomplete {
+            return;
+        }
+        let unused_types: Vec<_> = self
+            .types
+            .values()
+            .filter(|d| !d.used)
+            .map(|d| d.node.name.clone())
+            .collect();
+        for name in unused_types {
+            self.report(CheckError::UnusedType {
+                name: name.node,
+                span: name.span.into(),
+            });
+        }
+        let unused_schemas: Vec<_> = self
+            .schemas
+            .values()
+            .filter(|d| !d.used)
+            .map(|d| d.node.name.clone())
+            .collect();
+        for name in unused_schemas {
+            self.report(CheckError::UnusedSchema {
+                name: name.node,
+                span: name.span.into(),
+            });
+        }
+    }
+}

@@ -1,0 +1,327 @@
+//! Source files, the set of them a catalog is built from, and byte spans into that set.
+
+use std::fmt;
+use std::sync::Arc;
+
+use miette::{MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+use serde::{Deserialize, Serialize};
+
+/// One `.rules` file: its display name (usually its path) and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// The name shown in diagnostics, usually the path as the user gave it.
+    pub name: String,
+    /// The full text of the file.
+    pub text: String,
+}
+
+impl Source {
+    /// A source from a name and its text.
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+}
+
+/// A byte range in a [`SourceSet`]: offsets are global, so one span names its file too.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+pub struct Span {
+    /// Global offset of the first byte.
+    pub start: u32,
+    /// Global offset one past the last byte.
+    pub end: u32,
+}
+
+impl Span {
+    /// A span from global offsets.
+    #[must_use]
+    pub fn new(start: usize, end: usize) -> Self {
+        Self {
+            start: u32::try_from(start).unwrap_or(u32::MAX),
+            end: u32::try_from(end).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// The smallest span that covers both.
+    #[must_use]
+    pub fn to(self, other: Span) -> Span {
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+
+    /// Length in bytes.
+    #[must_use]
+    pub fn len(self) -> usize {
+        (self.end - self.start) as usize
+    }
+
+    /// Whether the span covers no bytes.
+    #[must_use]
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+}
+
+impl From<Span> for SourceSpan {
+    fn from(span: Span) -> Self {
+        SourceSpan::new((span.start as usize).into(), span.len())
+    }
+}
+
+/// A value together with the span it was written at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spanned<T> {
+    /// The value.
+    pub node: T,
+    /// Where it was written.
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    /// Pairs a value with its span.
+    pub fn new(node: T, span: Span) -> Self {
+        Self { node, span }
+    }
+}
+
+impl<T: fmt::Display> fmt::Display for Spanned<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.node.fmt(f)
+    }
+}
+
+/// Where a global offset falls: file, 1-based line and 1-based column (in characters).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Position<'a> {
+    /// The file's display name.
+    pub file: &'a str,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, counted in characters.
+    pub column: usize,
+}
+
+/// The files of one catalog, laid end to end in one global offset space.
+///
+/// Each file starts one byte after the previous one ends, so that no offset is ambiguous.
+/// It implements [`miette::SourceCode`], so a single diagnostic can label spans in two files.
+#[derive(Debug, Clone, Default)]
+pub struct SourceSet {
+    files: Vec<(usize, Source)>,
+    end: usize,
+}
+
+impl SourceSet {
+    /// An empty set.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a file and returns the global offset its text starts at.
+    pub fn add(&mut self, source: Source) -> usize {
+        let base = self.end;
+        self.end = base + source.text.len() + 1;
+        self.files.push((base, source));
+        base
+    }
+
+    /// The files, each with its base offset.
+    pub fn files(&self) -> impl Iterator<Item = (usize, &Source)> {
+        self.files.iter().map(|(base, source)| (*base, source))
+    }
+
+    /// How many files the set holds.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether the set holds no file.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The file that holds a global offset, with its base offset.
+    #[must_use]
+    pub fn file_at(&self, offset: usize) -> Option<(usize, &Source)> {
+        let index = self.files.partition_point(|(base, _)| *base <= offset);
+        let (base, source) = self.files.get(index.checked_sub(1)?)?;
+        Some((*base, source))
+    }
+
+    /// The text a span covers, or `""` if it does not fall inside one file.
+    #[must_use]
+    pub fn text(&self, span: Span) -> &str {
+        let start = span.start as usize;
+        self.file_at(start)
+            .and_then(|(base, source)| source.text.get(start - base..span.end as usize - base))
+            .unwrap_or("")
+    }
+
+    /// File, line and column of a global offset.
+    #[must_use]
+    pub fn position(&self, offset: usize) -> Option<Position<'_>> {
+        let (base, source) = self.file_at(offset)?;
+        let local = (offset - base).min(source.text.len());
+        let before = source.text.get(..local)?;
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+        Some(Position {
+            file: &source.name,
+            line,
+            column,
+        })
+    }
+}
+
+impl SourceCode for SourceSet {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, miette::MietteError> {
+        let (base, source) = self
+            .file_at(span.offset())
+            .ok_or(miette::MietteError::OutOfBounds)?;
+        let local = SourceSpan::new((span.offset() - base).into(), span.len());
+        let contents =
+            source
+                .text
+                .as_str()
+                .read_span(&local, context_lines_before, context_lines_after)?;
+        let global = SourceSpan::new(
+            (contents.span().offset() + base).into(),
+            contents.span().len(),
+        );
+        Ok(Box::new(MietteSpanContents::new_named(
+            source.name.clone(),
+            contents.data(),
+            global,
+            contents.line(),
+            contents.column(),
+            contents.line_count(),
+        )))
+    }
+}
+
+/// A shared, immutable source set, as diagnostics hold it.
+pub type SharedSources = Arc<SourceSet>;
+
+/// Why the sources of a catalog could not be read.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum SourceError {
+    /// A path that does not exist or cannot be read.
+    #[error("cannot read `{path}`: {reason}")]
+    #[diagnostic(code(io::unreadable), help("check the path and its permissions"))]
+    Unreadable {
+        /// The path.
+        path: String,
+        /// What the system said.
+        reason: String,
+    },
+    /// A file that is not UTF-8.
+    #[error("`{path}` is not valid UTF-8 (line {line}, byte {byte} of the line)")]
+    #[diagnostic(
+        code(io::not_utf8),
+        help("save the file as UTF-8; `.rules` files are text")
+    )]
+    NotUtf8 {
+        /// The path.
+        path: String,
+        /// 1-based line of the first invalid byte.
+        line: usize,
+        /// 1-based byte within that line.
+        byte: usize,
+    },
+    /// A directory without any `.rules` file.
+    #[error("no `.rules` files in `{path}`")]
+    #[diagnostic(
+        code(io::no_rules),
+        help("point at a `.rules` file or a directory that holds some")
+    )]
+    NoRules {
+        /// The directory.
+        path: String,
+    },
+}
+
+/// Reads the `.rules` files a list of paths names: files as given, directories searched
+/// recursively for `*.rules`, each directory's files in name order.
+pub fn read_sources(paths: &[std::path::PathBuf]) -> Result<Vec<Source>, SourceError> {
+    let mut files = Vec::new();
+    for path in paths {
+        let before = files.len();
+        collect_rules(path, &mut files)?;
+        if files.len() == before {
+            return Err(SourceError::NoRules {
+                path: path.display().to_string(),
+            });
+        }
+    }
+    files.into_iter().map(|path| read_source(&path)).collect()
+}
+
+fn collect_rules(
+    path: &std::path::Path,
+    out: &mut Vec<std::path::PathBuf>,
+) -> Result<(), SourceError> {
+    let unreadable = |e: std::io::Error| SourceError::Unreadable {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    };
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
+    if !meta.is_dir() {
+        out.push(path.to_owned());
+        return Ok(());
+    }
+    let mut entries: Vec<std::path::PathBuf> = std::fs::read_dir(path)
+        .map_err(unreadable)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()
+        .map_err(unreadable)?;
+    entries.sort();
+    for entry in entries {
+        if entry.is_dir() {
+            collect_rules(&entry, out)?;
+        } else if entry.extension().is_some_and(|e| e == "rules") {
+            out.push(entry);
+        }
+    }
+    Ok(())
+}
+
+/// Reads one file as a [`Source`] named by its path.
+pub fn read_source(path: &std::path::Path) -> Result<Source, SourceError> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| SourceError::Unreadable {
+        path: name.clone(),
+        reason: e.to_string(),
+    })?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Source::new(name, text)),
+        Err(error) => {
+            let valid = error.utf8_error().valid_up_to();
+            let before = error.as_bytes().get(..valid).unwrap_or_default();
+            let line = before.split(|b| *b == b'\n').count();
+            let line_start = before
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |i| i + 1);
+            Err(SourceError::NotUtf8 {
+                path: name,
+                line,
+                byte: valid - line_start + 1,
+            })
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! What the user probably meant: the closest known name, and ASCII for Unicode look-alikes.
+
+/// The candidate closest to `name`, if it is close enough to be a likely typo.
+///
+/// Distance is Damerau-Levenshtein (a swap of two letters counts once); a candidate qualifies
+/// when at most a third of the name's characters differ.
+pub(crate) fn closest<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let budget = name.chars().count().max(3) / 3;
+    candidates
+        .into_iter()
+        .filter(|c| *c != name)
+        .map(|c| (strsim::damerau_levenshtein(name, c), c))
+        .filter(|(d, _)| *d <= budget)
+        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+        .map(|(_, c)| c)
+}
+
+/// `did you mean `x`?`, or the fallback when nothing is close.
+pub(crate) fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    fallback: impl FnOnce() -> String,
+) -> String {
+    closest(name, candidates).map_or_else(fallback, |c| format!("did you mean `{c}`?"))
+}
+
+/// Characters that look like ASCII punctuation or letters used in names, and what they look like.
+const CONFUSABLES: &[(char, char, &str)] = &[
+    ('\u{2010}', '-', "HYPHEN"),
+    ('\u{2011}', '-', "NON-BREAKING HYPHEN"),
+    ('\u{2012}', '-', "FIGURE DASH"),
+    ('\u{2013}', '-', "EN DASH"),
+    ('\u{2014}', '-', "EM DASH"),
+    ('\u{2015}', '-', "HORIZONTAL BAR"),
+    ('\u{2212}', '-', "MINUS SIGN"),
+    ('\u{FE63}', '-', "SMALL HYPHEN-MINUS"),
+    ('\u{FF0D}', '-', "FULLWIDTH HYPHEN-MINUS"),
+    ('\u{00AD}', '-', "SOFT HYPHEN"),
+    ('\u{2024}', '.', "ONE DOT LEADER"),
+    ('\u{FF0E}', '.', "FULLWIDTH FULL STOP"),
+    ('\u{3002}', '.', "IDEOGRAPHIC FULL STOP"),
+    ('\u{00B7}', '.', "MIDDLE DOT"),
+    ('\u{FF0C}', ',', "FULLWIDTH COMMA"),
+    ('\u{FF3F}', '_', "FULLWIDTH LOW LINE"),
+    ('\u{0430}', 'a', "CYRILLIC SMALL LETTER A"),
+    ('\u{0435}', 'e', "CYRILLIC SMALL LETTER IE"),
+    ('\u{043E}', 'o', "CYRILLIC SMALL LETTER O"),
+    ('\u{0440}', 'p', "CYRILLIC SMALL LETTER ER"),
+    ('\u{0441}', 'c', "CYRILLIC SMALL LETTER ES"),
+    ('\u{0445}', 'x', "CYRILLIC SMALL LETTER HA"),
+    ('\u{0443}', 'y', "CYRILLIC SMALL LETTER U"),
+    (
+        '\u{0456}',
+        'i',
+        "CYRILLIC SMALL LETTER BYELORUSSIAN-UKRAINIAN I",
+    ),
+    ('\u{0455}', 's', "CYRILLIC SMALL LETTER DZE"),
+    ('\u{03BF}', 'o', "GREEK SMALL LETTER OMICRON"),
+    ('\u{03B1}', 'a', "GREEK SMALL LETTER ALPHA"),
+    ('\u{0131}', 'i', "LATIN SMALL LETTER DOTLESS I"),
+    ('\u{200B}', ' ', "ZERO WIDTH SPACE"),
+    ('\u{00A0}', ' ', "NO-BREAK SPACE"),
+];
+
+/// A look-alike character in a name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Confusable {
+    /// Byte offset of the character in the name.
+    pub(crate) offset: usize,
+    /// The character.
+    pub(crate) found: char,
+    /// The ASCII character it looks like.
+    pub(crate) looks_like: char,
+    /// Its Unicode name.
+    pub(crate) unicode_name: &'static str,
+    /// The name with every look-alike replaced by its ASCII twin.
+    pub(crate) ascii: String,
+}
+
+impl Confusable {
+    /// `U+2010 HYPHEN (`‐`)`
+    pub(crate) fn describe(&self) -> String {
+        format!("U+{:04X} {}", u32::from(self.found), self.unicode_name)
+    }
+}
+
+/// The first look-alike character in `name`, if any.
+pub(crate) fn confusable(name: &str) -> Option<Confusable> {
+    let lookup = |c: char| CONFUSABLES.iter().find(|(u, _, _)| *u == c);
+    let (offset, found) = name.char_indices().find(|(_, c)| lookup(*c).is_some())?;
+    let &(_, looks_like, unicode_name) = lookup(found)?;
+    let ascii = name
+        .chars()
+        .map(|c| lookup(c).map_or(c, |(_, a, _)| *a))
+        .filter(|c| *c != ' ')
+        .collect();
+    Some(Confusable {
+        offset,
+        found,
+        looks_like,
+        unicode_name,
+        ascii,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{closest, confusable};
+
+    #[test]
+    fn suggests_a_swapped_pair() {
+        let names = [
+            "container-registry.image.push",
+            "container-registry.image.pull",
+        ];
+        assert_eq!(
+            closest("container-registry.image.psuh", names),
+            Some("container-registry.image.push")
+        );
+    }
+
+    #[test]
+    fn does_not_suggest_a_distant_name() {
+        assert_eq!(closest("eu", ["us-south", "jp-tok"]), None);
+    }
+
+    #[test]
+    fn finds_a_unicode_hyphen() {
+        let found = confusable("container\u{2010}registry").map(|c| (c.offset, c.ascii));
+        assert_eq!(found, Some((9, "container-registry".to_owned())));
+    }
+}

@@ -1,0 +1,33 @@
+//! Text to syntax tree: the pest parser for `grammar/rules.pest` and the lowering of its pairs.
+
+mod error;
+mod lower;
+
+pub use error::SyntaxError;
+
+use pest::Parser as _;
+
+use crate::ast::File;
+
+#[allow(
+    missing_docs,
+    unreachable_pub,
+    clippy::pedantic,
+    reason = "pest_derive generates the Rule enum; its docs come from the grammar's /// comments"
+)]
+mod grammar {
+    #[derive(pest_derive::Parser)]
+    #[grammar = "../grammar/rules.pest"]
+    pub struct RulesParser;
+}
+
+use grammar::{Rule, RulesParser};
+
+/// Parses the text of one file whose first byte sits at global offset `base`.
+pub fn parse(text: &str, base: usize) -> Result<File, SyntaxError> {
+    pest::set_error_detail(true);
+    let mut pairs =
+        RulesParser::parse(Rule::file, text).map_err(|e| error::from_pest(&e, text, base))?;
+    let file = pairs.next().ok_or_else(|| SyntaxError::empty(base))?;
+    Ok(lower::Lowerer { base }.file(file))
+}
