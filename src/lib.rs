@@ -3,6 +3,7 @@
 pub mod ast;
 pub mod catalog;
 pub mod check;
+pub mod codes;
 pub mod source;
 mod suggestion;
 pub mod syntax;

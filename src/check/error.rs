@@ -235,8 +235,9 @@ pub enum CheckError {
         help: String,
     },
 
-    /// One field path declared twice, differently, for one action.
-    #[error("field `{path}` is declared twice for `{action}`, differently")]
+    /// One field path declared twice, differently, or declared inside a field that is not an
+    /// object, for one action.
+    #[error("conflicting declarations of field `{path}` for `{action}`")]
     #[diagnostic(code(rules::conflicting_field))]
     ConflictingField {
         path: String,

@@ -480,25 +480,24 @@ impl<'a> Context<'a> {
                     })
                 } else {
                     seen.iter().find_map(|(other, first)| {
-                        let (parent, child) = if is_parent(other, path) {
-                            (*first, decl)
+                        let parent = if is_parent(other, path) {
+                            &first.rule
                         } else if is_parent(path, other) {
-                            (decl, *first)
+                            &decl.rule
                         } else {
                             return None;
                         };
-                        (parent.rule.ty != BaseType::Object).then(|| {
-                            let _ = child;
+                        (parent.ty != BaseType::Object).then(|| {
                             (
                                 *first,
                                 format!(
                                     "`{}` is a `{}`, so it has no fields",
-                                    parent.rule.path,
-                                    parent.rule.ty.name()
+                                    parent.path,
+                                    parent.ty.name()
                                 ),
                                 format!(
                                     "declare `{}` as `object`, or remove the nested field",
-                                    parent.rule.path
+                                    parent.path
                                 ),
                             )
                         })

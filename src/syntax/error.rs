@@ -60,13 +60,22 @@ pub(super) fn from_pest(error: &pest::error::Error<Rule>, text: &str, base: usiz
                 .into_iter()
                 .map(|t| t.to_string())
                 .filter(|t| {
-                    let noise = t.trim().is_empty()
+                    let noise = t.chars().all(|c| c.is_whitespace() || c == '\u{FEFF}')
                         || ["//", "/*", "BUILTIN_RULE"].contains(&t.as_str())
                         || (t.chars().count() == 4 && t.contains(".."));
                     !noise
                 })
                 .map(|t| format!("`{t}`")),
         );
+    }
+    // A rule's own words make its first character redundant: "a string" covers `"`.
+    for (rule, token) in [
+        ("a string", "`\"`"),
+        ("a regular expression `/.../`", "`/`"),
+    ] {
+        if expected.iter().any(|e| e == rule) {
+            expected.retain(|e| e != token);
+        }
     }
     expected.sort();
     expected.dedup();
@@ -112,8 +121,6 @@ fn describe(rule: Rule) -> Option<String> {
             Rule::collect => "`collect`",
             Rule::require => "`require`",
             Rule::group => "`group`",
-            Rule::action => "an action (`management NAME \"...\"` or `data NAME \"...\"`)",
-            Rule::action_flag => "`management`, `data` or `action`",
             Rule::fields => "`fields`",
             Rule::locate => "`locate`",
             Rule::domain => "`domain`",

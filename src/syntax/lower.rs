@@ -25,6 +25,18 @@ impl Lowerer {
         Span::new(self.base + span.start(), self.base + span.end())
     }
 
+    /// The span of a pair from its start to the end of its last child: pest's span of a rule
+    /// that ends in an optional or repeated part includes the white space tried after it.
+    fn tight_span(&self, pair: &Pair<'_, Rule>) -> Span {
+        let start = pair.as_span().start();
+        let end = pair
+            .clone()
+            .into_inner()
+            .last()
+            .map_or(pair.as_span().end(), |last| last.as_span().end());
+        Span::new(self.base + start, self.base + end)
+    }
+
     fn name(&self, pair: &Pair<'_, Rule>) -> Name {
         Spanned::new(pair.as_str().to_owned(), self.span(pair))
     }
@@ -60,7 +72,7 @@ impl Lowerer {
             Rule::target => Item::Target(self.target(pair)),
             Rule::route => Item::Route(self.route(pair)),
             Rule::defaults => {
-                let span = self.span(&pair);
+                let span = self.tight_span(&pair);
                 let targets = inner(pair).flat_map(|p| self.names(p)).collect();
                 Item::Defaults(Defaults { targets, span })
             }
@@ -189,7 +201,7 @@ impl Lowerer {
     }
 
     fn field(&self, pair: Pair<'_, Rule>) -> Field {
-        let span = self.span(&pair);
+        let span = self.tight_span(&pair);
         let mut parts = inner(pair);
         let path = self.next_name(&mut parts);
         let mut field = Field {
@@ -249,7 +261,7 @@ impl Lowerer {
     }
 
     fn clause(&self, pair: Pair<'_, Rule>) -> Clause {
-        let span = self.span(&pair);
+        let span = self.tight_span(&pair);
         let mut kind = ClauseKind::Missing;
         let mut level = None;
         for p in inner(pair) {
@@ -299,7 +311,7 @@ impl Lowerer {
         for p in inner(pair) {
             match p.as_rule() {
                 Rule::condition => {
-                    span = Span::new(span.start as usize, self.span(&p).end as usize);
+                    span = Span::new(span.start as usize, self.tight_span(&p).end as usize);
                     conditions = inner(p).filter_map(|c| self.condition(c)).collect();
                 }
                 Rule::field_block => block = self.field_block(p),
@@ -396,7 +408,7 @@ impl Lowerer {
     }
 
     fn route_rule(&self, pair: Pair<'_, Rule>) -> RouteRule {
-        let span = self.span(&pair);
+        let span = self.tight_span(&pair);
         let mut parts = inner(pair);
         let locations = parts.next().map(|p| self.names(p)).unwrap_or_default();
         let targets = match parts.next() {
