@@ -417,6 +417,16 @@ pub struct Route {
 pub struct Catalog {
     data: CatalogData,
     index: HashMap<String, ActionId>,
+    locations: HashMap<String, Place>,
+}
+
+/// What a location name (region, zone or alias) resolves to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Place {
+    /// The region id.
+    pub(crate) region: String,
+    /// Whether the name is a zone of that region.
+    pub(crate) zone: bool,
 }
 
 /// The serialised content of a catalog.
@@ -445,7 +455,25 @@ impl From<CatalogData> for Catalog {
                 )
             })
             .collect();
-        Catalog { data, index }
+        let mut locations = HashMap::new();
+        for region in &data.regions {
+            let place = |zone| Place {
+                region: region.name.clone(),
+                zone,
+            };
+            locations.insert(region.name.clone(), place(false));
+            for alias in &region.aliases {
+                locations.insert(alias.clone(), place(false));
+            }
+            for zone in &region.zones {
+                locations.insert(zone.clone(), place(true));
+            }
+        }
+        Catalog {
+            data,
+            index,
+            locations,
+        }
     }
 }
 
@@ -514,6 +542,16 @@ impl Catalog {
     #[must_use]
     pub fn routes(&self) -> &[Route] {
         &self.data.routes
+    }
+
+    /// What a location name (region, zone or alias) resolves to.
+    pub(crate) fn place(&self, name: &str) -> Option<&Place> {
+        self.locations.get(name)
+    }
+
+    /// Every location name the catalog knows, for suggestions.
+    pub(crate) fn location_names(&self) -> impl Iterator<Item = &str> {
+        self.locations.keys().map(String::as_str)
     }
 
     /// Where events go when no route matched.

@@ -115,12 +115,87 @@ pub const CODES: &[Code] = &[
     warning("rules::unused_type", "a named type nothing uses"),
     warning("rules::unused_schema", "a schema nothing uses"),
     error(
+        "eval::invalid_json",
+        "an input that is not JSON, or not a JSON object",
+    ),
+    error(
+        "eval::unknown_action",
+        "an action the catalog does not declare",
+    ),
+    error(
+        "eval::missing_field",
+        "a required field that is absent (its level may be lowered to a warning)",
+    ),
+    error(
+        "eval::type_mismatch",
+        "a value of the wrong JSON type, or a quoted scalar (at the field's `quoted` level)",
+    ),
+    error(
+        "eval::enum_mismatch",
+        "a value that is not one of the field's enum members",
+    ),
+    warning(
+        "eval::discouraged_value",
+        "an enum member the rules accept only with a warning",
+    ),
+    error(
+        "eval::pattern_mismatch",
+        "a string that does not match the field's pattern (at the pattern's level)",
+    ),
+    error(
+        "eval::data_flag_mismatch",
+        "a `dataEvent` that disagrees with the catalog's event type",
+    ),
+    error(
+        "eval::unroutable",
+        "an event whose location is missing, malformed or unknown",
+    ),
+    error(
+        "eval::internal",
+        "a decision rulec could not serialise (a bug: please report it)",
+    ),
+    error(
+        "load::invalid_rules",
+        "a catalog that cannot be loaded because its rules have errors",
+    ),
+    error(
+        "artifact::foreign",
+        "a file given as an artifact that is not one",
+    ),
+    error("artifact::newer", "an artifact written by a newer rulec"),
+    error(
+        "artifact::corrupt",
+        "an artifact whose content does not match its hash or its format",
+    ),
+    error(
         "io::unreadable",
         "a path that does not exist or cannot be read",
     ),
     error("io::not_utf8", "a `.rules` file that is not UTF-8"),
     error("io::no_rules", "a directory with no `.rules` file"),
 ];
+
+/// The runtime codes, as constants for the evaluator.
+pub mod eval {
+    /// Not JSON, or not an object.
+    pub const INVALID_JSON: &str = "eval::invalid_json";
+    /// Not in the catalog.
+    pub const UNKNOWN_ACTION: &str = "eval::unknown_action";
+    /// A required field is absent.
+    pub const MISSING_FIELD: &str = "eval::missing_field";
+    /// The wrong JSON type.
+    pub const TYPE_MISMATCH: &str = "eval::type_mismatch";
+    /// Not an enum member.
+    pub const ENUM_MISMATCH: &str = "eval::enum_mismatch";
+    /// An enum member accepted with a warning.
+    pub const DISCOURAGED_VALUE: &str = "eval::discouraged_value";
+    /// Does not match a pattern.
+    pub const PATTERN_MISMATCH: &str = "eval::pattern_mismatch";
+    /// `dataEvent` disagrees with the catalog.
+    pub const DATA_FLAG_MISMATCH: &str = "eval::data_flag_mismatch";
+    /// No location to route by.
+    pub const UNROUTABLE: &str = "eval::unroutable";
+}
 
 /// The code of that name.
 #[must_use]

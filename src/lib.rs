@@ -1,13 +1,59 @@
-//! rulec: a rules engine for cloud audit events.
+//! rulec: a rules engine for cloud audit events (IBM Cloud Activity Tracker, CADF JSON).
+//!
+//! Service catalogs are written as `.rules` files; [`Checker`] turns them into a [`Catalog`]
+//! (or every diagnostic at once), and an [`Evaluator`] decides, for each event, whether it is
+//! valid, whether it is a management or a data event, and whether it is dropped or routed, to
+//! which location and targets.
+//!
+//! ```
+//! let catalog = rulec::Catalog::load(concat!(env!("CARGO_MANIFEST_DIR"), "/rules"))?;
+//! let event = br#"{"action":"container-registry.image.psuh","dataEvent":true}"#;
+//! let decision = catalog.evaluate(event);
+//!
+//! assert_eq!(decision.verdict, rulec::Verdict::Reject);
+//! assert_eq!(decision.violations[0].code, "eval::unknown_action");
+//! assert_eq!(
+//!     decision.violations[0].help.as_deref(),
+//!     Some("did you mean `container-registry.image.push`?")
+//! );
+//! # Ok::<(), rulec::LoadError>(())
+//! ```
+//!
+//! A catalog is immutable and `Send + Sync`: load it once, share it (`Arc<Catalog>`) across
+//! threads, and evaluate with [`Evaluator`] to choose the enabled event types ([`Context`])
+//! or pass each event's position in its input.
 
+pub mod artifact;
 pub mod ast;
 pub mod catalog;
 pub mod check;
 pub mod codes;
+pub mod eval;
 pub mod source;
 mod suggestion;
 pub mod syntax;
+mod yaml;
 
+pub use artifact::LoadError;
 pub use catalog::Catalog;
 pub use check::{CheckError, Checked, Checker, Diagnostics, Summary};
+pub use eval::{Context, Decision, Evaluator, Verdict, Violation};
 pub use source::Source;
+
+impl Catalog {
+    /// The decision for one event (JSON bytes) with each service's default event types.
+    #[must_use]
+    pub fn evaluate(&self, event: &[u8]) -> Decision {
+        Evaluator::new(self).evaluate(event, 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_catalog_is_shared_across_threads() {
+        fn shareable<T: Send + Sync>() {}
+        shareable::<crate::Catalog>();
+        shareable::<crate::Evaluator<'static>>();
+    }
+}

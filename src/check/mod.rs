@@ -124,6 +124,40 @@ impl Diagnostics {
     }
 }
 
+impl std::fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let errors = self.error_count();
+        write!(
+            f,
+            "the rules have {errors} error{}",
+            if errors == 1 { "" } else { "s" }
+        )
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+/// As one diagnostic, the list shows every problem as a related diagnostic.
+impl Diagnostic for Diagnostics {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new("load::invalid_rules"))
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new(
+            "run `rulec check` on the rules for the full report",
+        ))
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&*self.sources)
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        Some(Box::new(self.list.iter().map(|d| d as &dyn Diagnostic)))
+    }
+}
+
 /// Whether a diagnostic is an error rather than a warning.
 #[must_use]
 pub fn is_error(diagnostic: &dyn Diagnostic) -> bool {

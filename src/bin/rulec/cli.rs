@@ -24,6 +24,86 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Check `.rules` files and report every problem.
     Check(CheckArgs),
+    /// Compile `.rules` files into a versioned catalog artifact.
+    Compile(CompileArgs),
+    /// Decide route, drop or reject for each event of NDJSON (or JSON) input.
+    Eval(EvalArgs),
+    /// Instance configuration, checked as the service's API does.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+/// `rulec compile`
+#[derive(Debug, clap::Args)]
+pub(crate) struct CompileArgs {
+    /// Files or directories of `.rules` files, compiled together as one catalog.
+    #[arg(default_value = "rules")]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Where to write the artifact.
+    #[arg(short, long)]
+    pub(crate) output: PathBuf,
+    /// The artifact's format.
+    #[arg(long, value_enum, default_value_t = ArtifactFormat::Json)]
+    pub(crate) format: ArtifactFormat,
+}
+
+/// Formats of `rulec compile`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ArtifactFormat {
+    /// Pretty-printed JSON.
+    Json,
+    /// YAML.
+    Yaml,
+}
+
+/// `rulec eval`
+#[derive(Debug, clap::Args)]
+pub(crate) struct EvalArgs {
+    /// The catalog: a `.rules` file, a directory of them, or a compiled artifact.
+    #[arg(long, default_value = "rules")]
+    pub(crate) rules: PathBuf,
+    /// Event types the instances have enabled (default: each service's defaults); a service's
+    /// required types are always enabled.
+    #[arg(long, value_delimiter = ',', value_enum)]
+    pub(crate) types: Option<Vec<EventTypeArg>>,
+    /// Exit 1 if any event gets this verdict.
+    #[arg(long, value_enum)]
+    pub(crate) fail_on: Option<FailOn>,
+    /// Write the input of each rejected event here, verbatim, one per line.
+    #[arg(long)]
+    pub(crate) dead_letter: Option<PathBuf>,
+    /// Input files; `-` or none for standard input.
+    pub(crate) inputs: Vec<PathBuf>,
+}
+
+/// `--types` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum EventTypeArg {
+    /// Management events.
+    Management,
+    /// Data events.
+    Data,
+}
+
+/// `--fail-on` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FailOn {
+    /// Any rejected event.
+    Reject,
+    /// Any rejected or dropped event.
+    Drop,
+}
+
+/// `rulec config`
+#[derive(Debug, Subcommand)]
+pub(crate) enum ConfigCommand {
+    /// Check an event-type configuration body as Cloudant's
+    /// `POST /_api/v2/user/activity_tracker/events` does; prints `{"ok":true}` or
+    /// `{"code":400,"error":"..."}`.
+    Check {
+        /// The body, e.g. `{"types":["management","data"]}`; `-` reads standard input.
+        body: String,
+    },
 }
 
 /// `rulec check`

@@ -2,6 +2,9 @@
 
 mod check;
 mod cli;
+mod compile;
+mod config;
+mod eval;
 mod render;
 
 use std::process::ExitCode;
@@ -12,6 +15,9 @@ fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let code = match cli.command {
         cli::Command::Check(args) => check::run(&args),
+        cli::Command::Compile(args) => compile::run(&args),
+        cli::Command::Eval(args) => eval::run(&args),
+        cli::Command::Config(cli::ConfigCommand::Check { body }) => config::run(&body),
     };
     ExitCode::from(code)
 }

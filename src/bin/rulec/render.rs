@@ -31,20 +31,22 @@ fn summary_line(summary: &Summary) -> String {
 
 /// miette's graphical reports on stderr, coloured on a terminal unless `NO_COLOR` is set.
 pub(crate) fn human(diagnostics: &Diagnostics, summary: &Summary) -> io::Result<()> {
-    let stderr = io::stderr();
-    let colour = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let theme = if colour {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let width = terminal_width();
-    let mut out = stderr.lock();
-    out.write_all(diagnostics.render(&theme, width).as_bytes())?;
+    let mut out = io::stderr().lock();
+    out.write_all(diagnostics.render(&theme(), terminal_width()).as_bytes())?;
     writeln!(out, "{}", summary_line(summary))
 }
 
-fn terminal_width() -> usize {
+/// Colour on a terminal unless `NO_COLOR` is set.
+pub(crate) fn theme() -> GraphicalTheme {
+    if io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    }
+}
+
+/// `COLUMNS`, or 100.
+pub(crate) fn terminal_width() -> usize {
     std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse().ok())

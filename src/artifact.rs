@@ -1,0 +1,249 @@
+//! Compiled catalogs on disk (versioned JSON or YAML artifacts), and loading a catalog from
+//! sources or an artifact.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use miette::Diagnostic;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
+use thiserror::Error;
+
+use crate::catalog::Catalog;
+use crate::check::{Checker, Diagnostics};
+use crate::source::{self, Source, SourceError};
+use crate::yaml;
+
+/// What an artifact says it is.
+pub const FORMAT: &str = "rulec-catalog";
+/// The artifact layout this build writes and the newest it reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// How an artifact is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ArtifactFormat {
+    /// Pretty JSON.
+    #[default]
+    Json,
+    /// YAML.
+    Yaml,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Header {
+    format: String,
+    format_version: u32,
+    rulec_version: String,
+    source_hash: String,
+    catalog_hash: String,
+}
+
+#[derive(Serialize)]
+struct ArtifactOut<'a> {
+    #[serde(flatten)]
+    header: Header,
+    catalog: &'a Catalog,
+}
+
+#[derive(Deserialize)]
+struct ArtifactIn {
+    #[serde(flatten)]
+    header: Header,
+    catalog: serde_json::Value,
+}
+
+/// Why an artifact cannot be loaded.
+#[derive(Debug, Error, Diagnostic)]
+pub enum ArtifactError {
+    /// Not a rulec artifact at all.
+    #[error("not a rulec catalog artifact: {reason}")]
+    #[diagnostic(
+        code(artifact::foreign),
+        help(
+            "write one with `rulec compile RULES -o FILE`, or pass the `.rules` directory itself"
+        )
+    )]
+    Foreign {
+        /// What gave it away.
+        reason: String,
+    },
+    /// Written by a newer rulec.
+    #[error(
+        "the artifact has format version {found}; this rulec ({version}) reads up to {FORMAT_VERSION}"
+    )]
+    #[diagnostic(
+        code(artifact::newer),
+        help("upgrade rulec, or compile the rules again with this one")
+    )]
+    Newer {
+        /// The artifact's version.
+        found: u32,
+        /// This rulec's version.
+        version: &'static str,
+    },
+    /// Damaged: the content does not match its hash, or does not fit the format.
+    #[error("the artifact is corrupt: {reason}")]
+    #[diagnostic(
+        code(artifact::corrupt),
+        help("compile the rules again with `rulec compile`")
+    )]
+    Corrupt {
+        /// What does not match.
+        reason: String,
+    },
+}
+
+/// Why a catalog cannot be loaded.
+#[derive(Debug, Error, Diagnostic)]
+pub enum LoadError {
+    /// The sources cannot be read.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Source(#[from] SourceError),
+    /// The sources have errors.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Rules(#[from] Diagnostics),
+    /// The artifact cannot be read.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Artifact(#[from] ArtifactError),
+}
+
+/// A hex SHA-256 with its algorithm: `sha256:...`.
+fn sha256(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut out = String::from("sha256:");
+    for byte in digest {
+        let _ = write!(out, "{byte:02x}");
+    }
+    out
+}
+
+/// The hash of a catalog's sources: each file's name (without its directories) and text.
+#[must_use]
+pub fn source_hash(sources: &[Source]) -> String {
+    let mut bytes = Vec::new();
+    for source in sources {
+        let name = Path::new(&source.name)
+            .file_name()
+            .map_or_else(|| source.name.clone(), |n| n.to_string_lossy().into_owned());
+        for part in [name.as_bytes(), source.text.as_bytes()] {
+            bytes.extend_from_slice(&(part.len() as u64).to_le_bytes());
+            bytes.extend_from_slice(part);
+        }
+    }
+    sha256(&bytes)
+}
+
+fn catalog_hash(catalog: &Catalog) -> Result<String, serde_json::Error> {
+    Ok(sha256(serde_json::to_string(catalog)?.as_bytes()))
+}
+
+/// Writes a catalog as an artifact. The same catalog and sources give the same bytes.
+pub fn write(
+    catalog: &Catalog,
+    source_hash: String,
+    format: ArtifactFormat,
+) -> Result<String, ArtifactError> {
+    let corrupt = |e: &dyn std::fmt::Display| ArtifactError::Corrupt {
+        reason: e.to_string(),
+    };
+    let header = Header {
+        format: FORMAT.to_owned(),
+        format_version: FORMAT_VERSION,
+        rulec_version: env!("CARGO_PKG_VERSION").to_owned(),
+        source_hash,
+        catalog_hash: catalog_hash(catalog).map_err(|e| corrupt(&e))?,
+    };
+    let artifact = ArtifactOut { header, catalog };
+    match format {
+        ArtifactFormat::Json => serde_json::to_string_pretty(&artifact)
+            .map(|mut s| {
+                s.push('\n');
+                s
+            })
+            .map_err(|e| corrupt(&e)),
+        ArtifactFormat::Yaml => yaml::to_string(&artifact).map_err(|e| corrupt(&e)),
+    }
+}
+
+/// Reads an artifact (JSON or YAML): checks what it is, its version and its hash.
+pub fn read(bytes: &[u8]) -> Result<Catalog, ArtifactError> {
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    let parsed: Result<ArtifactIn, String> = if first == Some(&b'{') {
+        serde_json::from_slice(bytes).map_err(|e| e.to_string())
+    } else {
+        yaml::from_slice(bytes).map_err(|e| e.to_string())
+    };
+    let artifact = parsed.map_err(|reason| {
+        let header: Option<serde_json::Value> = serde_json::from_slice(bytes)
+            .ok()
+            .or_else(|| yaml::from_slice(bytes).ok());
+        let format = header
+            .as_ref()
+            .and_then(|h| h.get("format"))
+            .and_then(serde_json::Value::as_str);
+        if format == Some(FORMAT) {
+            ArtifactError::Corrupt { reason }
+        } else {
+            ArtifactError::Foreign {
+                reason: "it is not JSON or YAML with `format: rulec-catalog`".into(),
+            }
+        }
+    })?;
+    let header = artifact.header;
+    if header.format != FORMAT {
+        return Err(ArtifactError::Foreign {
+            reason: format!("its format is `{}`", header.format),
+        });
+    }
+    if header.format_version > FORMAT_VERSION {
+        return Err(ArtifactError::Newer {
+            found: header.format_version,
+            version: env!("CARGO_PKG_VERSION"),
+        });
+    }
+    let catalog: Catalog =
+        serde_json::from_value(artifact.catalog).map_err(|e| ArtifactError::Corrupt {
+            reason: e.to_string(),
+        })?;
+    let hash = catalog_hash(&catalog).map_err(|e| ArtifactError::Corrupt {
+        reason: e.to_string(),
+    })?;
+    if hash != header.catalog_hash {
+        return Err(ArtifactError::Corrupt {
+            reason: "its content does not match its `catalog_hash`".into(),
+        });
+    }
+    Ok(catalog)
+}
+
+impl Catalog {
+    /// Checks sources and builds their catalog, or returns every diagnostic.
+    pub fn compile(sources: Vec<Source>) -> Result<Catalog, Diagnostics> {
+        let mut checker = Checker::new();
+        for source in sources {
+            checker.add(source);
+        }
+        let checked = checker.check();
+        checked.catalog.ok_or(checked.diagnostics)
+    }
+
+    /// Loads a catalog from a `.rules` file, a directory of them, or a compiled artifact.
+    ///
+    /// A directory or a file ending in `.rules` is compiled; any other file is read as an
+    /// artifact. Warnings do not stop the load; errors do.
+    pub fn load(path: impl AsRef<Path>) -> Result<Catalog, LoadError> {
+        let path = path.as_ref();
+        if path.is_dir() || path.extension().is_some_and(|e| e == "rules") {
+            let sources = source::read_sources(&[path.to_owned()])?;
+            return Ok(Catalog::compile(sources)?);
+        }
+        let bytes = std::fs::read(path).map_err(|e| SourceError::Unreadable {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        Ok(read(&bytes)?)
+    }
+}

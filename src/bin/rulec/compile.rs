@@ -1,0 +1,42 @@
+//! `rulec compile`: check, then write the catalog as a versioned artifact.
+
+use rulec::artifact::{self, ArtifactFormat};
+use rulec::{Catalog, source};
+
+use crate::cli::{self, CompileArgs, FAILED, OK};
+use crate::render;
+
+pub(crate) fn run(args: &CompileArgs) -> u8 {
+    let sources = match source::read_sources(&args.paths) {
+        Ok(sources) => sources,
+        Err(error) => return render::fatal(error),
+    };
+    let hash = artifact::source_hash(&sources);
+    let catalog = match Catalog::compile(sources) {
+        Ok(catalog) => catalog,
+        Err(diagnostics) => {
+            eprint!("{}", diagnostics.render(&render::theme(), render::terminal_width()));
+            eprintln!("error: not compiled: {diagnostics}");
+            return FAILED;
+        }
+    };
+    let format = match args.format {
+        cli::ArtifactFormat::Json => ArtifactFormat::Json,
+        cli::ArtifactFormat::Yaml => ArtifactFormat::Yaml,
+    };
+    let text = match artifact::write(&catalog, hash, format) {
+        Ok(text) => text,
+        Err(error) => return render::fatal(error),
+    };
+    if let Err(error) = std::fs::write(&args.output, text) {
+        eprintln!("error: cannot write `{}`: {error}", args.output.display());
+        return cli::USAGE;
+    }
+    eprintln!(
+        "compiled {} services, {} actions into {}",
+        catalog.services().len(),
+        catalog.actions().len(),
+        args.output.display()
+    );
+    OK
+}

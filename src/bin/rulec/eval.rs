@@ -1,0 +1,134 @@
+//! `rulec eval`: one decision per input event, NDJSON out, a summary on stderr.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::path::Path;
+
+use rulec::Catalog;
+use rulec::catalog::EventType;
+use rulec::eval::{Context, Decision, EventReader, Evaluator, Verdict};
+
+use crate::cli::{EvalArgs, EventTypeArg, FAILED, FailOn, OK, USAGE};
+use crate::render;
+
+/// Counts for the closing summary.
+#[derive(Debug, Default)]
+struct Tally {
+    verdicts: BTreeMap<Verdict, u64>,
+    locations: BTreeMap<String, u64>,
+}
+
+impl Tally {
+    fn add(&mut self, decision: &Decision) {
+        *self.verdicts.entry(decision.verdict).or_default() += 1;
+        if let Some(location) = &decision.location {
+            *self.locations.entry(location.clone()).or_default() += 1;
+        }
+    }
+
+    fn total(&self) -> u64 {
+        self.verdicts.values().sum()
+    }
+
+    fn line(&self) -> String {
+        let count = |v| self.verdicts.get(&v).copied().unwrap_or(0);
+        let total = self.total();
+        let mut line = format!(
+            "evaluated {total} event{}: {} route, {} drop, {} reject",
+            if total == 1 { "" } else { "s" },
+            count(Verdict::Route),
+            count(Verdict::Drop),
+            count(Verdict::Reject)
+        );
+        if !self.locations.is_empty() {
+            let by: Vec<String> = self.locations.iter().map(|(l, n)| format!("{l} {n}")).collect();
+            line.push_str("; by location: ");
+            line.push_str(&by.join(", "));
+        }
+        line
+    }
+}
+
+pub(crate) fn run(args: &EvalArgs) -> u8 {
+    let catalog = match Catalog::load(&args.rules) {
+        Ok(catalog) => catalog,
+        Err(error) => return render::fatal(error),
+    };
+    let context = args.types.as_ref().map_or_else(Context::defaults, |types| {
+        let types: Vec<EventType> = types
+            .iter()
+            .map(|t| match t {
+                EventTypeArg::Management => EventType::Management,
+                EventTypeArg::Data => EventType::Data,
+            })
+            .collect();
+        Context::with_types(&types)
+    });
+    let evaluator = Evaluator::new(&catalog).with_context(context);
+    let mut dead_letter = match args.dead_letter.as_deref().map(File::create).transpose() {
+        Ok(file) => file.map(BufWriter::new),
+        Err(error) => {
+            eprintln!("error: cannot create the dead-letter file: {error}");
+            return USAGE;
+        }
+    };
+    let mut out = BufWriter::new(io::stdout().lock());
+    let mut tally = Tally::default();
+    let inputs: Vec<&Path> = if args.inputs.is_empty() { vec![Path::new("-")] } else { args.inputs.iter().map(|p| p.as_path()).collect() };
+    for input in inputs {
+        let result = open(input).and_then(|reader| {
+            evaluate_stream(&evaluator, reader, &mut out, dead_letter.as_mut(), &mut tally)
+        });
+        if let Err(error) = result {
+            let _ = out.flush();
+            eprintln!("error: `{}`: {error}", input.display());
+            eprintln!("{}", tally.line());
+            return USAGE;
+        }
+    }
+    let flushed = out.flush().and_then(|()| dead_letter.as_mut().map_or(Ok(()), Write::flush));
+    if let Err(error) = flushed {
+        eprintln!("error: cannot write the output: {error}");
+        return USAGE;
+    }
+    eprintln!("{}", tally.line());
+    let failing = |v| tally.verdicts.get(&v).copied().unwrap_or(0) > 0;
+    let failed = match args.fail_on {
+        None => false,
+        Some(FailOn::Reject) => failing(Verdict::Reject),
+        Some(FailOn::Drop) => failing(Verdict::Reject) || failing(Verdict::Drop),
+    };
+    if failed { FAILED } else { OK }
+}
+
+fn open(input: &Path) -> io::Result<Box<dyn BufRead>> {
+    if input == Path::new("-") {
+        Ok(Box::new(BufReader::new(io::stdin().lock())))
+    } else {
+        Ok(Box::new(BufReader::new(File::open(input)?)))
+    }
+}
+
+fn evaluate_stream(
+    evaluator: &Evaluator<'_>,
+    reader: Box<dyn BufRead>,
+    out: &mut impl Write,
+    mut dead_letter: Option<&mut BufWriter<File>>,
+    tally: &mut Tally,
+) -> io::Result<()> {
+    let mut events = EventReader::new(reader);
+    while let Some(event) = events.next_event()? {
+        let decision = evaluator.evaluate(event, tally.total());
+        serde_json::to_writer(&mut *out, &decision)?;
+        out.write_all(b"\n")?;
+        if decision.verdict == Verdict::Reject {
+            if let Some(file) = dead_letter.as_deref_mut() {
+                file.write_all(event)?;
+                file.write_all(b"\n")?;
+            }
+        }
+        tally.add(&decision);
+    }
+    Ok(())
+}

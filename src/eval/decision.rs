@@ -1,0 +1,156 @@
+//! The decision for one event: verdict, what was found out about the event, and every reason.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::catalog::{EventType, Level};
+
+/// What happens to an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Valid (warnings allowed) and sent to at least one target.
+    Route,
+    /// Valid, but not delivered anywhere; `reason` says why.
+    Drop,
+    /// Invalid: at least one error-level violation.
+    Reject,
+}
+
+impl Verdict {
+    /// `route`, `drop` or `reject`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Route => "route",
+            Verdict::Drop => "drop",
+            Verdict::Reject => "reject",
+        }
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// Why a valid event is dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DropReason {
+    /// A data event from an instance that has not enabled data events.
+    DataEventsDisabled,
+    /// A management event from an instance that has not enabled management events.
+    ManagementEventsDisabled,
+    /// Every route that matched sent it to a `drop` rule.
+    DroppedByRoute,
+    /// No route matched and there are no default targets.
+    NoMatchingRoute,
+}
+
+impl DropReason {
+    /// The reason as it appears in decisions, e.g. `data-events-disabled`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DropReason::DataEventsDisabled => "data-events-disabled",
+            DropReason::ManagementEventsDisabled => "management-events-disabled",
+            DropReason::DroppedByRoute => "dropped-by-route",
+            DropReason::NoMatchingRoute => "no-matching-route",
+        }
+    }
+
+    pub(crate) fn disabled(event_type: EventType) -> Self {
+        match event_type {
+            EventType::Data => DropReason::DataEventsDisabled,
+            EventType::Management => DropReason::ManagementEventsDisabled,
+        }
+    }
+}
+
+/// One broken constraint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Violation {
+    /// Stable code, e.g. `eval::missing_field`.
+    pub code: &'static str,
+    /// JSON pointer to the offending value (`/reason/reasonCode`); `""` for the whole event.
+    pub path: String,
+    /// `error` rejects the event; `warning` does not.
+    pub level: ViolationLevel,
+    /// What is wrong, in one line.
+    pub message: String,
+    /// How to fix it, when there is something to say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+/// The level of a violation: the two of [`Level`] that are reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ViolationLevel {
+    /// The event is rejected.
+    Error,
+    /// Reported; the event is still routed.
+    Warning,
+}
+
+impl ViolationLevel {
+    /// The reported level of a rule level, `None` for `allow`.
+    #[must_use]
+    pub fn of(level: Level) -> Option<Self> {
+        match level {
+            Level::Allow => None,
+            Level::Warning => Some(ViolationLevel::Warning),
+            Level::Error => Some(ViolationLevel::Error),
+        }
+    }
+}
+
+/// The decision for one event. Its JSON form is a contract: see `docs/decisions.md`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    /// 0-based position of the event in its input.
+    pub index: u64,
+    /// Route, drop or reject.
+    pub verdict: Verdict,
+    /// The `action` as the event gives it, when it is a string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// The action's service, when the action is in the catalog.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// The action's event type, from the catalog.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<EventType>,
+    /// Where the event is located, after zone, alias and service overrides.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// The targets it is sent to (only with verdict `route`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub targets: Option<Vec<String>>,
+    /// Why it is dropped (only with verdict `drop`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<DropReason>,
+    /// Every broken constraint, errors and warnings, in the order found.
+    pub violations: Vec<Violation>,
+}
+
+impl Decision {
+    /// The decision as one line of JSON.
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|e| {
+            format!(r#"{{"index":{},"verdict":"reject","violations":[{{"code":"eval::internal","path":"","level":"error","message":"cannot serialise the decision: {e}"}}]}}"#, self.index)
+        })
+    }
+
+    /// Whether some violation is an error.
+    #[must_use]
+    pub fn has_errors(&self) -> bool {
+        self.violations
+            .iter()
+            .any(|v| v.level == ViolationLevel::Error)
+    }
+}

@@ -1,0 +1,166 @@
+//! Splitting an input into events: NDJSON line by line in constant memory, or a single JSON
+//! object (pretty-printed or not), or a JSON array of objects.
+
+use std::io::{self, BufRead};
+use std::ops::Range;
+
+use serde_json::value::RawValue;
+
+/// The events of one input, read one at a time.
+///
+/// The first non-blank line decides the form: `[` starts an array (read whole); a line that
+/// is not JSON by itself but starts with `{` starts pretty-printed JSON (read whole, as a
+/// sequence of values); anything else is NDJSON. Blank lines separate nothing and are skipped;
+/// every other line or value is one event, so that a broken line still gets its decision.
+#[derive(Debug)]
+pub struct EventReader<R> {
+    reader: R,
+    line: Vec<u8>,
+    state: State,
+}
+
+#[derive(Debug)]
+enum State {
+    Start,
+    Lines,
+    Buffered { text: Vec<u8>, events: std::vec::IntoIter<Range<usize>>, current: Range<usize> },
+}
+
+impl<R: BufRead> EventReader<R> {
+    /// Events from a buffered reader.
+    pub fn new(reader: R) -> Self {
+        Self {
+            reader,
+            line: Vec::new(),
+            state: State::Start,
+        }
+    }
+
+    /// The next event's bytes, or `None` at the end of the input.
+    pub fn next_event(&mut self) -> io::Result<Option<&[u8]>> {
+        if let State::Buffered { events, current, .. } = &mut self.state {
+            let Some(range) = events.next() else { return Ok(None) };
+            *current = range;
+            return Ok(Some(self.buffered()));
+        }
+        loop {
+            self.line.clear();
+            if self.reader.read_until(b'\n', &mut self.line)? == 0 {
+                return Ok(None);
+            }
+            while self.line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+                self.line.pop();
+            }
+            if self.line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            if matches!(self.state, State::Start) {
+                self.state = State::Lines;
+                let first = self.line.iter().find(|b| !b.is_ascii_whitespace()).copied();
+                let whole_line_json = serde_json::from_slice::<&RawValue>(&self.line).is_ok();
+                if first == Some(b'[') || (first == Some(b'{') && !whole_line_json) {
+                    return self.buffer_rest(first == Some(b'['));
+                }
+            }
+            return Ok(Some(&self.line));
+        }
+    }
+
+    fn buffered(&self) -> &[u8] {
+        match &self.state {
+            State::Buffered { text, current, .. } => text.get(current.clone()).unwrap_or_default(),
+            _ => &[],
+        }
+    }
+
+    /// Reads the rest of the input and splits it as an array or a sequence of values, or,
+    /// failing that, into lines.
+    fn buffer_rest(&mut self, array: bool) -> io::Result<Option<&[u8]>> {
+        let mut text = std::mem::take(&mut self.line);
+        text.push(b'\n');
+        self.reader.read_to_end(&mut text)?;
+        let events = if array { array_items(&text) } else { sequence_items(&text) }.unwrap_or_else(|| {
+            if array { vec![0..text.len()] } else { lines(&text) }
+        });
+        let mut events = events.into_iter();
+        let current = events.next();
+        let Some(current) = current else { return Ok(None) };
+        self.state = State::Buffered { text, events, current };
+        Ok(Some(self.buffered()))
+    }
+}
+
+/// Where `inner` sits within `outer`.
+fn range_in(outer: &[u8], inner: &str) -> Range<usize> {
+    let start = (inner.as_ptr() as usize).saturating_sub(outer.as_ptr() as usize);
+    start..start + inner.len()
+}
+
+fn array_items(text: &[u8]) -> Option<Vec<Range<usize>>> {
+    let items: Vec<&RawValue> = serde_json::from_slice(text).ok()?;
+    Some(items.iter().map(|raw| range_in(text, raw.get())).collect())
+}
+
+fn sequence_items(text: &[u8]) -> Option<Vec<Range<usize>>> {
+    serde_json::Deserializer::from_slice(text)
+        .into_iter::<&RawValue>()
+        .map(|raw| raw.ok().map(|raw| range_in(text, raw.get())))
+        .collect()
+}
+
+fn lines(text: &[u8]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, byte) in text.iter().enumerate().chain([(text.len(), &b'\n')]) {
+        if *byte == b'\n' {
+            let mut end = i;
+            while end > start && text[end - 1] == b'\r' {
+                end -= 1;
+            }
+            if !text[start..end].iter().all(u8::is_ascii_whitespace) {
+                out.push(start..end);
+            }
+            start = i + 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EventReader;
+
+    fn events(input: &str) -> Vec<String> {
+        let mut reader = EventReader::new(input.as_bytes());
+        let mut out = Vec::new();
+        while let Ok(Some(event)) = reader.next_event() {
+            out.push(String::from_utf8_lossy(event).into_owned());
+        }
+        out
+    }
+
+    #[test]
+    fn splits_ndjson_by_line_and_keeps_broken_lines() {
+        assert_eq!(events("{\"a\":1}\r\n\nnot json\n{\"b\":2}"), ["{\"a\":1}", "not json", "{\"b\":2}"]);
+    }
+
+    #[test]
+    fn reads_a_pretty_printed_object_whole() {
+        assert_eq!(events("{\n  \"a\": 1\n}\n"), ["{\n  \"a\": 1\n}"]);
+    }
+
+    #[test]
+    fn splits_an_array_into_its_items() {
+        assert_eq!(events("[{\"a\":1},\n 2]"), ["{\"a\":1}", "2"]);
+    }
+
+    #[test]
+    fn keeps_a_broken_array_as_one_event() {
+        assert_eq!(events("[{\"a\":1},"), ["[{\"a\":1},\n"]);
+    }
+
+    #[test]
+    fn falls_back_to_lines_when_pretty_json_is_broken() {
+        assert_eq!(events("{\n\"a\": }\n{\"b\":2}\n"), ["{", "\"a\": }", "{\"b\":2}"]);
+    }
+}

@@ -1,0 +1,89 @@
+//! Where an event is located: the `logSourceCRN` location, zone and alias resolved, then the
+//! service's overrides (DOMAIN.md §10.4).
+
+use serde_json::Value;
+
+use super::crn::Crn;
+use super::decision::{Violation, ViolationLevel};
+use crate::catalog::{Catalog, Service};
+use crate::codes::eval;
+use crate::suggestion;
+
+/// The location an event is routed by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Place<'a> {
+    /// `global`, or a region id.
+    pub(crate) location: &'a str,
+    /// The zone the CRN named, unless an override moved the event elsewhere.
+    pub(crate) zone: Option<&'a str>,
+}
+
+const GLOBAL: &str = "global";
+
+/// Locates an event, or records why it is unroutable.
+pub(crate) fn locate<'a>(
+    catalog: &'a Catalog,
+    service: &'a Service,
+    event: &'a Value,
+    out: &mut Vec<Violation>,
+) -> Option<Place<'a>> {
+    let unroutable = |message: String, help: &str| Violation {
+        code: eval::UNROUTABLE,
+        path: "/logSourceCRN".into(),
+        level: ViolationLevel::Error,
+        message,
+        help: Some(help.to_owned()),
+    };
+    let Some(text) = event.get("logSourceCRN").and_then(Value::as_str) else {
+        out.push(unroutable(
+            "no `logSourceCRN` to locate the event by".into(),
+            "the location segment of `logSourceCRN` decides where the event is routed",
+        ));
+        return None;
+    };
+    let Some(crn) = Crn::parse(text) else {
+        out.push(unroutable(
+            format!("`logSourceCRN` is not a CRN: `{text}`"),
+            "write `crn:v1:<cname>:<ctype>:<service>:<location>:...` with ten segments",
+        ));
+        return None;
+    };
+    let raw = crn.location();
+    let (region, zone) = if raw == GLOBAL {
+        (GLOBAL, None)
+    } else if let Some(place) = catalog.place(raw) {
+        (place.region.as_str(), place.zone.then_some(raw))
+    } else if raw.is_empty() {
+        out.push(unroutable(
+            "the location segment of `logSourceCRN` is empty".into(),
+            "the sixth segment of the CRN names the region, zone or `global`",
+        ));
+        return None;
+    } else {
+        let help = suggestion::did_you_mean(raw, catalog.location_names().chain([GLOBAL]), || {
+            "events are routable only from locations where Activity Tracker Event Routing runs; declare the region in the rules if it does".into()
+        });
+        out.push(unroutable(
+            format!("unknown location `{raw}` in `logSourceCRN`"),
+            &help,
+        ));
+        return None;
+    };
+    let moved = |from: &str| {
+        service
+            .overrides
+            .iter()
+            .find(|(f, _)| f == from)
+            .map(|(_, to)| to.as_str())
+    };
+    match zone.and_then(moved).or_else(|| moved(region)) {
+        Some(to) => Some(Place {
+            location: to,
+            zone: None,
+        }),
+        None => Some(Place {
+            location: region,
+            zone,
+        }),
+    }
+}

@@ -1,0 +1,298 @@
+//! Catalog + event -> decision: look up the action, validate, filter by event type, locate,
+//! route.
+
+pub mod config;
+mod input;
+mod crn;
+mod decision;
+mod location;
+mod route;
+mod timestamp;
+mod validate;
+
+use serde_json::Value;
+
+pub use crn::Crn;
+pub use input::EventReader;
+pub use decision::{Decision, DropReason, Verdict, Violation, ViolationLevel};
+
+use crate::catalog::{Action, Catalog, EventType};
+use crate::codes::eval;
+use crate::suggestion;
+
+/// Which event types an instance has enabled. `None` means each service's defaults
+/// (`collect`); a service's required types (`require`) are always enabled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Context {
+    types: Option<[bool; 2]>,
+}
+
+impl Context {
+    /// Each service's default event types.
+    #[must_use]
+    pub fn defaults() -> Self {
+        Self::default()
+    }
+
+    /// These event types enabled, for every service (plus each service's required types).
+    #[must_use]
+    pub fn with_types(types: &[EventType]) -> Self {
+        Self {
+            types: Some([
+                types.contains(&EventType::Management),
+                types.contains(&EventType::Data),
+            ]),
+        }
+    }
+
+    fn enables(self, action: &Action, catalog: &Catalog, ty: EventType) -> bool {
+        let service = catalog.service(action.service);
+        if service.is_some_and(|s| s.require.contains(&ty)) {
+            return true;
+        }
+        match self.types {
+            Some(enabled) => enabled[usize::from(ty == EventType::Data)],
+            None => service.is_some_and(|s| s.collect.contains(&ty)),
+        }
+    }
+}
+
+/// Evaluates events against one catalog in one context. Cheap to create; `Send + Sync`.
+#[derive(Debug, Clone, Copy)]
+pub struct Evaluator<'c> {
+    catalog: &'c Catalog,
+    context: Context,
+}
+
+impl<'c> Evaluator<'c> {
+    /// An evaluator with each service's default event types.
+    #[must_use]
+    pub fn new(catalog: &'c Catalog) -> Self {
+        Self {
+            catalog,
+            context: Context::defaults(),
+        }
+    }
+
+    /// The same evaluator in another context.
+    #[must_use]
+    pub fn with_context(self, context: Context) -> Self {
+        Self { context, ..self }
+    }
+
+    /// The decision for an event given as JSON text; `index` is its position in its input.
+    #[must_use]
+    pub fn evaluate(&self, event: &[u8], index: u64) -> Decision {
+        match serde_json::from_slice::<Value>(event) {
+            Ok(value) => self.evaluate_value(&value, index),
+            Err(error) => invalid_json(index, &format!("not JSON: {error}")),
+        }
+    }
+
+    /// The decision for an event already parsed.
+    #[must_use]
+    pub fn evaluate_value(&self, event: &Value, index: u64) -> Decision {
+        if !event.is_object() {
+            return invalid_json(
+                index,
+                &format!(
+                    "an event is a JSON object, not {}",
+                    validate::describe(event)
+                ),
+            );
+        }
+        let mut decision = Decision {
+            index,
+            verdict: Verdict::Reject,
+            action: None,
+            service: None,
+            event_type: None,
+            location: None,
+            targets: None,
+            reason: None,
+            violations: Vec::new(),
+        };
+        validate::check(
+            event,
+            self.catalog.envelope(),
+            None,
+            &mut decision.violations,
+        );
+        let action = self.action(event, &mut decision);
+        let Some(action) = action else {
+            return decision;
+        };
+        self.validate_action(event, action, &mut decision);
+        if decision.has_errors() {
+            return decision;
+        }
+        let event_type = action.event_type;
+        if !self.context.enables(action, self.catalog, event_type) {
+            decision.verdict = Verdict::Drop;
+            decision.reason = Some(DropReason::disabled(event_type));
+            return decision;
+        }
+        let Some(service) = self.catalog.service(action.service) else {
+            return decision;
+        };
+        let Some(place) = location::locate(self.catalog, service, event, &mut decision.violations)
+        else {
+            return decision;
+        };
+        decision.location = Some(place.location.to_owned());
+        match route::route(self.catalog, action, &place) {
+            Ok(targets) => {
+                decision.verdict = Verdict::Route;
+                decision.targets = Some(targets);
+            }
+            Err(reason) => {
+                decision.verdict = Verdict::Drop;
+                decision.reason = Some(reason);
+            }
+        }
+        decision
+    }
+
+    /// Finds the event's action in the catalog, recording what the decision learns.
+    fn action(&self, event: &Value, decision: &mut Decision) -> Option<&'c Action> {
+        let Some(name) = event.get("action").and_then(Value::as_str) else {
+            if !decision.violations.iter().any(|v| v.path == "/action") {
+                let (code, message) = match event.get("action") {
+                    None => (
+                        eval::MISSING_FIELD,
+                        "missing required field `action`".to_owned(),
+                    ),
+                    Some(other) => (
+                        eval::TYPE_MISMATCH,
+                        format!(
+                            "`action` is {}, expected a string",
+                            validate::describe(other)
+                        ),
+                    ),
+                };
+                decision.violations.push(Violation {
+                    code,
+                    path: "/action".into(),
+                    level: ViolationLevel::Error,
+                    message,
+                    help: Some("every event names its action, `service.object.verb`".into()),
+                });
+            }
+            return None;
+        };
+        decision.action = Some(name.to_owned());
+        let found = self
+            .catalog
+            .action_id(name)
+            .and_then(|id| self.catalog.action(id));
+        let Some(action) = found else {
+            let names = self.catalog.actions().iter().map(|a| a.name.as_str());
+            let dotted = name.replace(',', ".");
+            let help = self
+                .catalog
+                .action_id(&dotted)
+                .and_then(|id| self.catalog.action(id))
+                .map(|a| a.name.as_str())
+                .or_else(|| {
+                    let ascii = suggestion::confusable(name).map(|c| c.ascii);
+                    ascii.as_deref().and_then(|a| self.catalog.action_id(a)).and_then(|id| self.catalog.action(id)).map(|a| a.name.as_str())
+                })
+                .or_else(|| suggestion::closest(name, names))
+                .map_or_else(
+                    || {
+                        "the catalog declares no such action; check the service's `.rules` file"
+                            .to_owned()
+                    },
+                    |c| format!("did you mean `{c}`?"),
+                );
+            let help = match suggestion::confusable(name) {
+                Some(c) => format!("it contains `{}` ({}), which looks like `{}`: {help}", c.found, c.describe(), c.looks_like),
+                None => help,
+            };
+            decision.violations.push(Violation {
+                code: eval::UNKNOWN_ACTION,
+                path: "/action".into(),
+                level: ViolationLevel::Error,
+                message: format!("unknown action `{name}`"),
+                help: Some(help),
+            });
+            return None;
+        };
+        decision.service = self.catalog.service(action.service).map(|s| s.name.clone());
+        decision.event_type = Some(action.event_type);
+        Some(action)
+    }
+
+    /// The action's fields, its conditional constraints, and the `dataEvent` flag.
+    fn validate_action(&self, event: &Value, action: &Action, decision: &mut Decision) {
+        validate::check(event, &action.fields, None, &mut decision.violations);
+        for index in &action.conditionals {
+            let Some(conditional) = self.catalog.conditionals().get(*index as usize) else {
+                continue;
+            };
+            let holds = conditional.comparisons.iter().all(|c| {
+                let found = validate::lookup(event, &c.path);
+                let equal = found.is_some_and(|v| same_literal(&v, &c.value));
+                equal == c.equal
+            });
+            if holds {
+                validate::check(
+                    event,
+                    &conditional.fields,
+                    Some(&conditional.condition),
+                    &mut decision.violations,
+                );
+            }
+        }
+        let flag = match event.get("dataEvent") {
+            Some(Value::Bool(b)) => Some(*b),
+            Some(Value::String(s)) if s == "true" || s == "false" => Some(s == "true"),
+            _ => None,
+        };
+        if let Some(flag) = flag {
+            let expected = action.event_type == EventType::Data;
+            if flag != expected {
+                decision.violations.push(Violation {
+                    code: eval::DATA_FLAG_MISMATCH,
+                    path: "/dataEvent".into(),
+                    level: ViolationLevel::Error,
+                    message: format!(
+                        "`dataEvent` is `{flag}`, but `{}` is a {} event",
+                        action.name, action.event_type
+                    ),
+                    help: Some(format!(
+                        "set `\"dataEvent\": {expected}`, or fix the action's flag in the catalog"
+                    )),
+                });
+            }
+        }
+    }
+}
+
+/// JSON equality, with numbers compared by value (`200` equals `200.0`).
+fn same_literal(found: &Value, literal: &Value) -> bool {
+    match (found, literal) {
+        (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
+        _ => found == literal,
+    }
+}
+
+fn invalid_json(index: u64, message: &str) -> Decision {
+    Decision {
+        index,
+        verdict: Verdict::Reject,
+        action: None,
+        service: None,
+        event_type: None,
+        location: None,
+        targets: None,
+        reason: None,
+        violations: vec![Violation {
+            code: eval::INVALID_JSON,
+            path: String::new(),
+            level: ViolationLevel::Error,
+            message: message.to_owned(),
+            help: Some("each input is one JSON object: one per line (NDJSON), one object, or an array of objects".into()),
+        }],
+    }
+}

@@ -1,0 +1,68 @@
+//! Account routes: every route whose filters admit the event fires; within a route the first
+//! matching rule wins; defaults only when no route matched (DOMAIN.md §3.2).
+
+use super::decision::DropReason;
+use super::location::Place;
+use crate::catalog::{Action, Catalog, LocationMatch, Route, glob_matches};
+
+/// The targets an event goes to, in order of first appearance, or why it goes nowhere.
+pub(crate) fn route(
+    catalog: &Catalog,
+    action: &Action,
+    place: &Place<'_>,
+) -> Result<Vec<String>, DropReason> {
+    let mut targets: Vec<String> = Vec::new();
+    let mut matched = false;
+    for route in catalog.routes() {
+        if !admits(route, action) {
+            continue;
+        }
+        let Some(rule) = route
+            .rules
+            .iter()
+            .find(|r| r.locations.iter().any(|l| matches(l, place)))
+        else {
+            continue;
+        };
+        matched = true;
+        for id in &rule.targets {
+            if let Some(target) = catalog.targets().get(id.0 as usize) {
+                if !targets.contains(&target.name) {
+                    targets.push(target.name.clone());
+                }
+            }
+        }
+    }
+    if matched {
+        return if targets.is_empty() {
+            Err(DropReason::DroppedByRoute)
+        } else {
+            Ok(targets)
+        };
+    }
+    let defaults: Vec<String> = catalog
+        .default_targets()
+        .iter()
+        .filter_map(|id| catalog.targets().get(id.0 as usize))
+        .map(|t| t.name.clone())
+        .collect();
+    if defaults.is_empty() {
+        Err(DropReason::NoMatchingRoute)
+    } else {
+        Ok(defaults)
+    }
+}
+
+fn admits(route: &Route, action: &Action) -> bool {
+    (route.types.is_empty() || route.types.contains(&action.event_type))
+        && (route.actions.is_empty() || route.actions.iter().any(|p| glob_matches(p, &action.name)))
+}
+
+fn matches(location: &LocationMatch, place: &Place<'_>) -> bool {
+    match location {
+        LocationMatch::Any => true,
+        LocationMatch::Global => place.location == "global",
+        LocationMatch::Region(region) => place.location == region,
+        LocationMatch::Zone(zone) => place.zone == Some(zone.as_str()),
+    }
+}

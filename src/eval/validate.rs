@@ -1,0 +1,301 @@
+//! Field rules applied to an event: presence, type, quoted scalars, enums and patterns.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use serde_json::Value;
+
+use super::crn::Crn;
+use super::decision::{Violation, ViolationLevel};
+use super::timestamp;
+use crate::catalog::{BaseType, FieldRule, Level};
+use crate::codes::eval;
+use crate::suggestion;
+
+/// The value at a dotted path. A string met on the way that holds a JSON object (a legacy
+/// `requestData` sent as a string) is parsed and searched too.
+pub(crate) fn lookup<'v>(value: &'v Value, path: &str) -> Option<Cow<'v, Value>> {
+    let (head, rest) = match path.split_once('.') {
+        Some((head, rest)) => (head, Some(rest)),
+        None => (path, None),
+    };
+    let child = match value {
+        Value::Object(map) => Cow::Borrowed(map.get(head)?),
+        Value::String(text) if text.trim_start().starts_with('{') => {
+            let parsed: Value = serde_json::from_str(text).ok()?;
+            let found = lookup(&parsed, path)?.into_owned();
+            return Some(Cow::Owned(found));
+        }
+        _ => return None,
+    };
+    match (rest, child) {
+        (None, child) => Some(child),
+        (Some(rest), Cow::Borrowed(child)) => lookup(child, rest),
+        (Some(rest), Cow::Owned(child)) => lookup(&child, rest).map(|v| Cow::Owned(v.into_owned())),
+    }
+}
+
+/// `a.b~c/d` as the JSON pointer `/a/b~0c~1d`.
+pub(crate) fn pointer(path: &str) -> String {
+    let mut out = String::with_capacity(path.len() + 1);
+    for segment in path.split('.') {
+        out.push('/');
+        for c in segment.chars() {
+            match c {
+                '~' => out.push_str("~0"),
+                '/' => out.push_str("~1"),
+                c => out.push(c),
+            }
+        }
+    }
+    out
+}
+
+/// Checks `rules` against `event`, adding a violation for each broken constraint. `when` is
+/// the condition that made the rules apply, quoted in messages.
+pub(crate) fn check(
+    event: &Value,
+    rules: &[FieldRule],
+    when: Option<&str>,
+    out: &mut Vec<Violation>,
+) {
+    for rule in rules {
+        let mut checker = FieldCheck { rule, when, out };
+        match lookup(event, &rule.path) {
+            None => checker.missing(),
+            Some(value) => checker.value(&value),
+        }
+    }
+}
+
+struct FieldCheck<'r, 'o> {
+    rule: &'r FieldRule,
+    when: Option<&'r str>,
+    out: &'o mut Vec<Violation>,
+}
+
+impl FieldCheck<'_, '_> {
+    fn report(
+        &mut self,
+        code: &'static str,
+        level: Level,
+        mut message: String,
+        help: Option<String>,
+    ) {
+        let Some(level) = ViolationLevel::of(level) else {
+            return;
+        };
+        if let Some(when) = self.when {
+            let _ = write!(message, " (required when {when})");
+        }
+        self.out.push(Violation {
+            code,
+            path: pointer(&self.rule.path),
+            level,
+            message,
+            help,
+        });
+    }
+
+    fn missing(&mut self) {
+        let rule = self.rule;
+        let help = rule
+            .description
+            .as_ref()
+            .map(|d| format!("`{}`: {d}", rule.path));
+        self.report(
+            eval::MISSING_FIELD,
+            rule.missing,
+            format!("missing required field `{}`", rule.path),
+            help,
+        );
+    }
+
+    fn value(&mut self, value: &Value) {
+        let rule = self.rule;
+        match (rule.ty, value) {
+            (BaseType::String, Value::String(s)) => self.string(s),
+            (BaseType::Timestamp, Value::String(s)) => match timestamp::problem(s) {
+                None => self.string(s),
+                Some(problem) => self.mismatch(
+                    value,
+                    "a timestamp",
+                    Some(format!("{problem}; e.g. `2017-10-19T19:07:50.32+0000`")),
+                ),
+            },
+            (BaseType::Crn, Value::String(s)) => {
+                if Crn::parse(s).is_some() {
+                    self.string(s);
+                } else {
+                    self.mismatch(value, "a CRN", Some("a CRN is `crn:v1:<cname>:<ctype>:<service>:<location>:<scope>:<instance>:<type>:<resource>`".into()));
+                }
+            }
+            (BaseType::Bool, Value::Bool(_))
+            | (BaseType::Number, Value::Number(_))
+            | (BaseType::Object, Value::Object(_))
+            | (BaseType::Array, Value::Array(_)) => {}
+            (BaseType::Integer, Value::Number(n)) if n.is_i64() || n.is_u64() => {}
+            (ty, Value::String(s)) if !ty.is_string() && quoted_fits(ty, s) => {
+                let message = format!(
+                    "`{}` is {}, expected {}",
+                    rule.path,
+                    describe(value),
+                    article(ty)
+                );
+                let help = Some(format!("send it unquoted: `{}`", s.trim()));
+                self.report(eval::TYPE_MISMATCH, rule.quoted, message, help);
+            }
+            (ty, _) => self.mismatch(value, article(ty), None),
+        }
+    }
+
+    fn mismatch(&mut self, value: &Value, expected: &str, help: Option<String>) {
+        let message = format!(
+            "`{}` is {}, expected {expected}",
+            self.rule.path,
+            describe(value)
+        );
+        self.report(eval::TYPE_MISMATCH, Level::Error, message, help);
+    }
+
+    fn string(&mut self, text: &str) {
+        let rule = self.rule;
+        if !rule.values.is_empty() {
+            match rule.values.iter().find(|v| v.value == text) {
+                Some(member) if member.level != Level::Allow => {
+                    let message = format!(
+                        "`{}` is `{text}`, which is accepted but discouraged",
+                        rule.path
+                    );
+                    let preferred: Vec<String> = rule
+                        .values
+                        .iter()
+                        .filter(|v| v.level == Level::Allow)
+                        .map(|v| format!("`{}`", v.value))
+                        .collect();
+                    self.report(
+                        eval::DISCOURAGED_VALUE,
+                        member.level,
+                        message,
+                        Some(format!("prefer one of {}", preferred.join(", "))),
+                    );
+                }
+                Some(_) => {}
+                None => {
+                    let allowed: Vec<String> = rule
+                        .values
+                        .iter()
+                        .map(|v| format!("`{}`", v.value))
+                        .collect();
+                    let message = format!(
+                        "`{}` is `{text}`, expected one of {}",
+                        rule.path,
+                        allowed.join(", ")
+                    );
+                    let exact_but_case = rule
+                        .values
+                        .iter()
+                        .find(|v| v.value.eq_ignore_ascii_case(text));
+                    let help = match exact_but_case {
+                        Some(v) => Some(format!(
+                            "values are case-sensitive: did you mean `{}`?",
+                            v.value
+                        )),
+                        None => {
+                            suggestion::closest(text, rule.values.iter().map(|v| v.value.as_str()))
+                                .map(|c| format!("did you mean `{c}`?"))
+                        }
+                    };
+                    self.report(eval::ENUM_MISMATCH, Level::Error, message, help);
+                }
+            }
+        }
+        for pattern in &rule.patterns {
+            if !pattern.is_match(text) {
+                let message = format!(
+                    "`{}` is `{}`, which does not match `/{}/`",
+                    rule.path,
+                    shorten(text),
+                    pattern.source()
+                );
+                self.report(
+                    eval::PATTERN_MISMATCH,
+                    pattern.level(),
+                    message,
+                    rule.description.clone(),
+                );
+            }
+        }
+    }
+}
+
+/// Whether a string holds a value of a non-string type.
+fn quoted_fits(ty: BaseType, text: &str) -> bool {
+    let text = text.trim();
+    match ty {
+        BaseType::Bool => text == "true" || text == "false",
+        BaseType::Integer => text.parse::<i64>().is_ok() || text.parse::<u64>().is_ok(),
+        BaseType::Number => text.parse::<f64>().is_ok_and(f64::is_finite),
+        BaseType::Object => {
+            text.starts_with('{')
+                && serde_json::from_str::<serde_json::Map<String, Value>>(text).is_ok()
+        }
+        BaseType::Array => {
+            text.starts_with('[') && serde_json::from_str::<Vec<Value>>(text).is_ok()
+        }
+        BaseType::String | BaseType::Timestamp | BaseType::Crn => false,
+    }
+}
+
+fn article(ty: BaseType) -> &'static str {
+    match ty {
+        BaseType::String => "a string",
+        BaseType::Bool => "a bool",
+        BaseType::Integer => "an integer",
+        BaseType::Number => "a number",
+        BaseType::Object => "an object",
+        BaseType::Array => "an array",
+        BaseType::Timestamp => "a timestamp",
+        BaseType::Crn => "a CRN",
+    }
+}
+
+/// `the string "x"`, `the number 3`, `an object`, ...: what a value is, for messages.
+pub(crate) fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("`{b}`"),
+        Value::Number(n) => format!("the number `{n}`"),
+        Value::String(s) => format!("the string `\"{}\"`", shorten(s)),
+        Value::Array(_) => "an array".into(),
+        Value::Object(_) => "an object".into(),
+    }
+}
+
+/// At most 80 characters of a value, for messages.
+fn shorten(text: &str) -> Cow<'_, str> {
+    match text.char_indices().nth(80) {
+        Some((end, _)) => Cow::Owned(format!("{}…", &text[..end])),
+        None => Cow::Borrowed(text),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::{lookup, pointer};
+
+    #[test]
+    fn looks_through_a_requestdata_string() {
+        let event =
+            json!({"requestData": "{\"RequestParameters\":{\"name\":\"us.icr.io/a/b:1\"}}"});
+        let found = lookup(&event, "requestData.RequestParameters.name");
+        assert_eq!(found.as_deref(), Some(&json!("us.icr.io/a/b:1")));
+    }
+
+    #[test]
+    fn escapes_pointer_segments() {
+        assert_eq!(pointer("a.b~c/d"), "/a/b~0c~1d");
+    }
+}
