@@ -295,6 +295,8 @@ pub struct Action {
     pub service: ServiceId,
     /// Index of its group in its service's groups.
     pub group: Option<u32>,
+    /// Its position in declaration order within its service, for documentation.
+    pub position: u32,
     /// Management or data.
     pub event_type: EventType,
     /// Its description.

@@ -28,6 +28,7 @@ pub mod ast;
 pub mod catalog;
 pub mod check;
 pub mod codes;
+pub mod doc;
 pub mod eval;
 pub mod source;
 mod suggestion;

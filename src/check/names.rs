@@ -351,6 +351,14 @@ impl<'a> Context<'a> {
                 name: full.clone(),
                 service: id,
                 group: group.map(|(i, _)| i),
+                position: u32::try_from(
+                    actions
+                        .by_name
+                        .values()
+                        .filter(|d| d.action.service == id)
+                        .count(),
+                )
+                .unwrap_or(u32::MAX),
                 event_type,
                 description: action.description.node.clone(),
                 fields: Vec::new(),

@@ -28,6 +28,8 @@ pub(crate) enum Command {
     Compile(CompileArgs),
     /// Decide route, drop or reject for each event of NDJSON (or JSON) input.
     Eval(EvalArgs),
+    /// Write Markdown documentation of a catalog: one page per service, and an index.
+    Doc(DocArgs),
     /// Instance configuration, checked as the service's API does.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -129,4 +131,15 @@ pub(crate) enum Format {
     Json,
     /// GitHub Actions workflow commands (`::error file=...`) on stdout.
     Github,
+}
+
+/// `rulec doc`
+#[derive(Debug, clap::Args)]
+pub(crate) struct DocArgs {
+    /// Files or directories of `.rules` files.
+    #[arg(default_value = "rules")]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Write the pages into this directory (created if needed); without it, print them.
+    #[arg(short, long)]
+    pub(crate) output: Option<PathBuf>,
 }

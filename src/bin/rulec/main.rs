@@ -4,6 +4,7 @@ mod check;
 mod cli;
 mod compile;
 mod config;
+mod doc;
 mod eval;
 mod render;
 
@@ -17,6 +18,7 @@ fn main() -> ExitCode {
         cli::Command::Check(args) => check::run(&args),
         cli::Command::Compile(args) => compile::run(&args),
         cli::Command::Eval(args) => eval::run(&args),
+        cli::Command::Doc(args) => doc::run(&args),
         cli::Command::Config(cli::ConfigCommand::Check { body }) => config::run(&body),
     };
     ExitCode::from(code)

@@ -1,0 +1,44 @@
+//! `rulec doc`: Markdown pages of a catalog, printed or written to a directory.
+
+use rulec::{Catalog, doc, source};
+
+use crate::cli::{DocArgs, FAILED, OK, USAGE};
+use crate::render;
+
+pub(crate) fn run(args: &DocArgs) -> u8 {
+    let sources = match source::read_sources(&args.paths) {
+        Ok(sources) => sources,
+        Err(error) => return render::fatal(error),
+    };
+    let catalog = match Catalog::compile(sources) {
+        Ok(catalog) => catalog,
+        Err(diagnostics) => {
+            eprint!(
+                "{}",
+                diagnostics.render(&render::theme(), render::terminal_width())
+            );
+            eprintln!("error: no documentation written: {diagnostics}");
+            return FAILED;
+        }
+    };
+    let pages = doc::pages(&catalog);
+    let Some(dir) = &args.output else {
+        for page in &pages {
+            println!("<!-- {} -->\n{}", page.name, page.text);
+        }
+        return OK;
+    };
+    if let Err(error) = std::fs::create_dir_all(dir) {
+        eprintln!("error: cannot create `{}`: {error}", dir.display());
+        return USAGE;
+    }
+    for page in &pages {
+        let path = dir.join(&page.name);
+        if let Err(error) = std::fs::write(&path, &page.text) {
+            eprintln!("error: cannot write `{}`: {error}", path.display());
+            return USAGE;
+        }
+    }
+    eprintln!("wrote {} pages to {}", pages.len(), dir.display());
+    OK
+}
