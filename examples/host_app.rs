@@ -14,7 +14,10 @@ const EVENTS: &str = include_str!("events.ndjson");
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Load: a directory of `.rules` files, or an artifact written by `rulec compile`.
-    let catalog = Arc::new(Catalog::load(concat!(env!("CARGO_MANIFEST_DIR"), "/rules"))?);
+    let catalog = Arc::new(Catalog::load(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/rules"
+    ))?);
 
     // Evaluate: one decision per event, with each service's default event types.
     let first = EVENTS.lines().next().unwrap_or_default();
@@ -36,7 +39,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     .iter()
                     .enumerate()
                     .map(|(i, line)| evaluator.evaluate(line.as_bytes(), (offset + i) as u64))
-                    .map(|d| format!("{:>2} {:<6} {}", d.index, d.verdict, d.action.unwrap_or_default()))
+                    .map(|d| {
+                        format!(
+                            "{:>2} {:<6} {}",
+                            d.index,
+                            d.verdict,
+                            d.action.unwrap_or_default()
+                        )
+                    })
                     .collect::<Vec<_>>()
             })
         })

@@ -23,7 +23,11 @@ pub struct EventReader<R> {
 enum State {
     Start,
     Lines,
-    Buffered { text: Vec<u8>, events: std::vec::IntoIter<Range<usize>>, current: Range<usize> },
+    Buffered {
+        text: Vec<u8>,
+        events: std::vec::IntoIter<Range<usize>>,
+        current: Range<usize>,
+    },
 }
 
 impl<R: BufRead> EventReader<R> {
@@ -38,8 +42,13 @@ impl<R: BufRead> EventReader<R> {
 
     /// The next event's bytes, or `None` at the end of the input.
     pub fn next_event(&mut self) -> io::Result<Option<&[u8]>> {
-        if let State::Buffered { events, current, .. } = &mut self.state {
-            let Some(range) = events.next() else { return Ok(None) };
+        if let State::Buffered {
+            events, current, ..
+        } = &mut self.state
+        {
+            let Some(range) = events.next() else {
+                return Ok(None);
+            };
             *current = range;
             return Ok(Some(self.buffered()));
         }
@@ -79,13 +88,28 @@ impl<R: BufRead> EventReader<R> {
         let mut text = std::mem::take(&mut self.line);
         text.push(b'\n');
         self.reader.read_to_end(&mut text)?;
-        let events = if array { array_items(&text) } else { sequence_items(&text) }.unwrap_or_else(|| {
-            if array { vec![0..text.len()] } else { lines(&text) }
+        let events = if array {
+            array_items(&text)
+        } else {
+            sequence_items(&text)
+        }
+        .unwrap_or_else(|| {
+            if array {
+                vec![0..text.len()]
+            } else {
+                lines(&text)
+            }
         });
         let mut events = events.into_iter();
         let current = events.next();
-        let Some(current) = current else { return Ok(None) };
-        self.state = State::Buffered { text, events, current };
+        let Some(current) = current else {
+            return Ok(None);
+        };
+        self.state = State::Buffered {
+            text,
+            events,
+            current,
+        };
         Ok(Some(self.buffered()))
     }
 }
@@ -141,7 +165,10 @@ mod tests {
 
     #[test]
     fn splits_ndjson_by_line_and_keeps_broken_lines() {
-        assert_eq!(events("{\"a\":1}\r\n\nnot json\n{\"b\":2}"), ["{\"a\":1}", "not json", "{\"b\":2}"]);
+        assert_eq!(
+            events("{\"a\":1}\r\n\nnot json\n{\"b\":2}"),
+            ["{\"a\":1}", "not json", "{\"b\":2}"]
+        );
     }
 
     #[test]
@@ -161,6 +188,9 @@ mod tests {
 
     #[test]
     fn falls_back_to_lines_when_pretty_json_is_broken() {
-        assert_eq!(events("{\n\"a\": }\n{\"b\":2}\n"), ["{", "\"a\": }", "{\"b\":2}"]);
+        assert_eq!(
+            events("{\n\"a\": }\n{\"b\":2}\n"),
+            ["{", "\"a\": }", "{\"b\":2}"]
+        );
     }
 }

@@ -2,9 +2,9 @@
 //! route.
 
 pub mod config;
-mod input;
 mod crn;
 mod decision;
+mod input;
 mod location;
 mod route;
 mod timestamp;
@@ -13,8 +13,8 @@ mod validate;
 use serde_json::Value;
 
 pub use crn::Crn;
-pub use input::EventReader;
 pub use decision::{Decision, DropReason, Verdict, Violation, ViolationLevel};
+pub use input::EventReader;
 
 use crate::catalog::{Action, Catalog, EventType};
 use crate::codes::eval;
@@ -195,7 +195,11 @@ impl<'c> Evaluator<'c> {
                 .map(|a| a.name.as_str())
                 .or_else(|| {
                     let ascii = suggestion::confusable(name).map(|c| c.ascii);
-                    ascii.as_deref().and_then(|a| self.catalog.action_id(a)).and_then(|id| self.catalog.action(id)).map(|a| a.name.as_str())
+                    ascii
+                        .as_deref()
+                        .and_then(|a| self.catalog.action_id(a))
+                        .and_then(|id| self.catalog.action(id))
+                        .map(|a| a.name.as_str())
                 })
                 .or_else(|| suggestion::closest(name, names))
                 .map_or_else(
@@ -206,7 +210,12 @@ impl<'c> Evaluator<'c> {
                     |c| format!("did you mean `{c}`?"),
                 );
             let help = match suggestion::confusable(name) {
-                Some(c) => format!("it contains `{}` ({}), which looks like `{}`: {help}", c.found, c.describe(), c.looks_like),
+                Some(c) => format!(
+                    "it contains `{}` ({}), which looks like `{}`: {help}",
+                    c.found,
+                    c.describe(),
+                    c.looks_like
+                ),
                 None => help,
             };
             decision.violations.push(Violation {

@@ -15,7 +15,10 @@ pub(crate) fn run(args: &CompileArgs) -> u8 {
     let catalog = match Catalog::compile(sources) {
         Ok(catalog) => catalog,
         Err(diagnostics) => {
-            eprint!("{}", diagnostics.render(&render::theme(), render::terminal_width()));
+            eprint!(
+                "{}",
+                diagnostics.render(&render::theme(), render::terminal_width())
+            );
             eprintln!("error: not compiled: {diagnostics}");
             return FAILED;
         }

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use rulec::Catalog;
 use rulec::catalog::EventType;
-use rulec::eval::{Context, Decision, EventReader, Evaluator, Verdict};
+use rulec::eval::{Context, Decision, Evaluator, EventReader, Verdict};
 
 use crate::cli::{EvalArgs, EventTypeArg, FAILED, FailOn, OK, USAGE};
 use crate::render;
@@ -42,7 +42,11 @@ impl Tally {
             count(Verdict::Reject)
         );
         if !self.locations.is_empty() {
-            let by: Vec<String> = self.locations.iter().map(|(l, n)| format!("{l} {n}")).collect();
+            let by: Vec<String> = self
+                .locations
+                .iter()
+                .map(|(l, n)| format!("{l} {n}"))
+                .collect();
             line.push_str("; by location: ");
             line.push_str(&by.join(", "));
         }
@@ -75,10 +79,20 @@ pub(crate) fn run(args: &EvalArgs) -> u8 {
     };
     let mut out = BufWriter::new(io::stdout().lock());
     let mut tally = Tally::default();
-    let inputs: Vec<&Path> = if args.inputs.is_empty() { vec![Path::new("-")] } else { args.inputs.iter().map(|p| p.as_path()).collect() };
+    let inputs: Vec<&Path> = if args.inputs.is_empty() {
+        vec![Path::new("-")]
+    } else {
+        args.inputs.iter().map(|p| p.as_path()).collect()
+    };
     for input in inputs {
         let result = open(input).and_then(|reader| {
-            evaluate_stream(&evaluator, reader, &mut out, dead_letter.as_mut(), &mut tally)
+            evaluate_stream(
+                &evaluator,
+                reader,
+                &mut out,
+                dead_letter.as_mut(),
+                &mut tally,
+            )
         });
         if let Err(error) = result {
             let _ = out.flush();
@@ -87,7 +101,9 @@ pub(crate) fn run(args: &EvalArgs) -> u8 {
             return USAGE;
         }
     }
-    let flushed = out.flush().and_then(|()| dead_letter.as_mut().map_or(Ok(()), Write::flush));
+    let flushed = out
+        .flush()
+        .and_then(|()| dead_letter.as_mut().map_or(Ok(()), Write::flush));
     if let Err(error) = flushed {
         eprintln!("error: cannot write the output: {error}");
         return USAGE;
