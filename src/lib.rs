@@ -31,6 +31,7 @@ pub mod codes;
 pub mod doc;
 pub mod eval;
 pub mod source;
+pub mod suite;
 mod suggestion;
 pub mod syntax;
 mod yaml;

@@ -16,7 +16,7 @@ pub use crn::Crn;
 pub use decision::{Decision, DropReason, Verdict, Violation, ViolationLevel};
 pub use input::EventReader;
 
-use crate::catalog::{Action, Catalog, EventType};
+use crate::catalog::{Action, Catalog, Conditional, EventType, Service};
 use crate::codes::eval;
 use crate::suggestion;
 
@@ -123,7 +123,11 @@ impl<'c> Evaluator<'c> {
             return decision;
         };
         self.validate_action(event, action, &mut decision);
+        let place = self.catalog.service(action.service).and_then(|service| {
+            location::locate(self.catalog, service, event, &mut decision.violations)
+        });
         if decision.has_errors() {
+            decision.location = place.map(|p| p.location.to_owned());
             return decision;
         }
         let event_type = action.event_type;
@@ -132,11 +136,7 @@ impl<'c> Evaluator<'c> {
             decision.reason = Some(DropReason::disabled(event_type));
             return decision;
         }
-        let Some(service) = self.catalog.service(action.service) else {
-            return decision;
-        };
-        let Some(place) = location::locate(self.catalog, service, event, &mut decision.violations)
-        else {
+        let Some(place) = place else {
             return decision;
         };
         decision.location = Some(place.location.to_owned());
@@ -239,12 +239,7 @@ impl<'c> Evaluator<'c> {
             let Some(conditional) = self.catalog.conditionals().get(*index as usize) else {
                 continue;
             };
-            let holds = conditional.comparisons.iter().all(|c| {
-                let found = validate::lookup(event, &c.path);
-                let equal = found.is_some_and(|v| same_literal(&v, &c.value));
-                equal == c.equal
-            });
-            if holds {
+            if condition_holds(conditional, event) {
                 validate::check(
                     event,
                     &conditional.fields,
@@ -277,6 +272,39 @@ impl<'c> Evaluator<'c> {
         }
     }
 }
+
+/// Whether every comparison of a conditional constraint holds for the event.
+pub(crate) fn condition_holds(conditional: &Conditional, event: &Value) -> bool {
+    conditional.comparisons.iter().all(|c| {
+        let found = validate::lookup(event, &c.path);
+        let equal = found.is_some_and(|v| same_literal(&v, &c.value));
+        equal == c.equal
+    })
+}
+
+/// The region (or `global`) an event's `logSourceCRN` names, before service overrides.
+pub(crate) fn resolved_location<'c>(catalog: &'c Catalog, event: &Value) -> Option<&'c str> {
+    let crn = Crn::parse(event.get("logSourceCRN")?.as_str()?)?;
+    match crn.location() {
+        "global" => Some("global"),
+        raw => catalog.place(raw).map(|p| p.region.as_str()),
+    }
+}
+
+/// The `(route, rule)` pairs that fire for an event, as routing decides them.
+pub(crate) fn matched_route_rules(
+    catalog: &Catalog,
+    action: &Action,
+    service: &Service,
+    event: &Value,
+) -> Vec<(usize, usize)> {
+    let mut ignored = Vec::new();
+    location::locate(catalog, service, event, &mut ignored)
+        .map(|place| route::matched_rules(catalog, action, &place).collect())
+        .unwrap_or_default()
+}
+
+pub(crate) use validate::lookup;
 
 /// JSON equality, with numbers compared by value (`200` equals `200.0`).
 fn same_literal(found: &Value, literal: &Value) -> bool {

@@ -5,6 +5,26 @@ use super::decision::DropReason;
 use super::location::Place;
 use crate::catalog::{Action, Catalog, LocationMatch, Route, glob_matches};
 
+/// The rule that fired in each route that admits the event: `(route index, rule index)`.
+pub(crate) fn matched_rules<'c>(
+    catalog: &'c Catalog,
+    action: &'c Action,
+    place: &'c Place<'_>,
+) -> impl Iterator<Item = (usize, usize)> + 'c {
+    catalog
+        .routes()
+        .iter()
+        .enumerate()
+        .filter(|(_, route)| admits(route, action))
+        .filter_map(|(r, route)| {
+            let rule = route
+                .rules
+                .iter()
+                .position(|rule| rule.locations.iter().any(|l| matches(l, place)))?;
+            Some((r, rule))
+        })
+}
+
 /// The targets an event goes to, in order of first appearance, or why it goes nowhere.
 pub(crate) fn route(
     catalog: &Catalog,
@@ -13,18 +33,15 @@ pub(crate) fn route(
 ) -> Result<Vec<String>, DropReason> {
     let mut targets: Vec<String> = Vec::new();
     let mut matched = false;
-    for route in catalog.routes() {
-        if !admits(route, action) {
-            continue;
-        }
-        let Some(rule) = route
-            .rules
-            .iter()
-            .find(|r| r.locations.iter().any(|l| matches(l, place)))
+    for (r, rule) in matched_rules(catalog, action, place) {
+        matched = true;
+        let Some(rule) = catalog
+            .routes()
+            .get(r)
+            .and_then(|route| route.rules.get(rule))
         else {
             continue;
         };
-        matched = true;
         for id in &rule.targets {
             if let Some(target) = catalog.targets().get(id.0 as usize) {
                 if !targets.contains(&target.name) {

@@ -28,6 +28,8 @@ pub(crate) enum Command {
     Compile(CompileArgs),
     /// Decide route, drop or reject for each event of NDJSON (or JSON) input.
     Eval(EvalArgs),
+    /// Run the YAML test cases (`*.test.yaml`) beside the rules, with coverage.
+    Test(TestArgs),
     /// Write Markdown documentation of a catalog: one page per service, and an index.
     Doc(DocArgs),
     /// Instance configuration, checked as the service's API does.
@@ -142,4 +144,19 @@ pub(crate) struct DocArgs {
     /// Write the pages into this directory (created if needed); without it, print them.
     #[arg(short, long)]
     pub(crate) output: Option<PathBuf>,
+}
+
+/// `rulec test`
+#[derive(Debug, clap::Args)]
+pub(crate) struct TestArgs {
+    /// Directories (or files) holding the `.rules` files and their `*.test.yaml` cases.
+    #[arg(default_value = "rules")]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Print the coverage of actions, locations, fields, enum members, patterns, conditional
+    /// constraints and route rules, with what the cases missed.
+    #[arg(long)]
+    pub(crate) coverage: bool,
+    /// Fail when the cases exercise less than this percentage of those items.
+    #[arg(long, value_name = "PERCENT")]
+    pub(crate) min_coverage: Option<f64>,
 }

@@ -7,6 +7,7 @@ mod config;
 mod doc;
 mod eval;
 mod render;
+mod test;
 
 use std::process::ExitCode;
 
@@ -19,6 +20,7 @@ fn main() -> ExitCode {
         cli::Command::Compile(args) => compile::run(&args),
         cli::Command::Eval(args) => eval::run(&args),
         cli::Command::Doc(args) => doc::run(&args),
+        cli::Command::Test(args) => test::run(&args),
         cli::Command::Config(cli::ConfigCommand::Check { body }) => config::run(&body),
     };
     ExitCode::from(code)

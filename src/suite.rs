@@ -1,0 +1,307 @@
+//! Rule tests: YAML cases beside the rules (`*.test.yaml`), what each case got against what it
+//! expected, and which constraints the cases exercised.
+//!
+//! ```yaml
+//! cases:
+//!   - name: a push from Dallas is routed
+//!     event: { action: container-registry.image.push, ... }   # or event_file: push.json
+//!     types: [management, data]                                # optional: enabled types
+//!     expect:
+//!       verdict: route
+//!       location: us-south
+//!       targets: [logs, siem, archive]
+//!       violations: []                                         # codes, in any order
+//! ```
+
+mod coverage;
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde_json::Value;
+
+pub use coverage::{Category, Coverage, Item};
+
+use crate::catalog::{Catalog, EventType};
+use crate::eval::{Context, Decision, DropReason, Evaluator, Verdict};
+use crate::yaml;
+
+/// A file of test cases.
+#[derive(Debug, Clone)]
+pub struct Suite {
+    /// Where it was read from.
+    pub path: PathBuf,
+    /// Its cases, in order.
+    pub cases: Vec<Case>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SuiteFile {
+    cases: Vec<Case>,
+}
+
+/// One test case.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    /// What it shows.
+    pub name: String,
+    /// The event, inline.
+    #[serde(default)]
+    pub event: Option<Value>,
+    /// The event, from a JSON file relative to the suite file.
+    #[serde(default)]
+    pub event_file: Option<PathBuf>,
+    /// The enabled event types (default: each service's defaults).
+    #[serde(default)]
+    pub types: Option<Vec<EventType>>,
+    /// What the decision must say; what is not given is not checked.
+    pub expect: Expect,
+}
+
+/// The parts of a decision a case checks.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    /// `route`, `drop` or `reject`.
+    #[serde(default)]
+    pub verdict: Option<Verdict>,
+    /// The location.
+    #[serde(default)]
+    pub location: Option<String>,
+    /// The targets, in order.
+    #[serde(default)]
+    pub targets: Option<Vec<String>>,
+    /// The drop reason.
+    #[serde(default)]
+    pub reason: Option<DropReason>,
+    /// The violation codes, in any order (`[]` for none).
+    #[serde(default)]
+    pub violations: Option<Vec<String>>,
+}
+
+/// Why test cases cannot be read.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum SuiteError {
+    /// A file or directory that cannot be read.
+    #[error("cannot read `{path}`: {reason}")]
+    #[diagnostic(code(io::unreadable))]
+    Unreadable {
+        /// The path.
+        path: String,
+        /// What the system said.
+        reason: String,
+    },
+    /// A suite that is not valid YAML of the expected shape.
+    #[error("`{path}`{at}: {message}")]
+    #[diagnostic(
+        code(suite::invalid),
+        help(
+            "a suite is `cases:` with `name`, `event` or `event_file`, optional `types`, and `expect`"
+        )
+    )]
+    Invalid {
+        /// The file.
+        path: String,
+        /// ` line L column C`, when known.
+        at: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Finds and reads every `*.test.yaml` / `*.test.yml` file under the paths.
+pub fn load(paths: &[PathBuf]) -> Result<Vec<Suite>, SuiteError> {
+    let mut files = Vec::new();
+    for path in paths {
+        find(path, &mut files)?;
+    }
+    files.iter().map(|path| read(path)).collect()
+}
+
+fn find(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), SuiteError> {
+    let unreadable = |e: std::io::Error| SuiteError::Unreadable {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    };
+    if !path.is_dir() {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if name.ends_with(".test.yaml") || name.ends_with(".test.yml") {
+            out.push(path.to_owned());
+        }
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(unreadable)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()
+        .map_err(unreadable)?;
+    entries.sort();
+    for entry in entries {
+        find(&entry, out)?;
+    }
+    Ok(())
+}
+
+fn read(path: &Path) -> Result<Suite, SuiteError> {
+    let bytes = std::fs::read(path).map_err(|e| SuiteError::Unreadable {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    let file: SuiteFile = yaml::from_slice(&bytes).map_err(|e| SuiteError::Invalid {
+        path: path.display().to_string(),
+        at: match (e.line, e.column) {
+            (Some(line), Some(column)) => format!(" line {line} column {column}"),
+            _ => String::new(),
+        },
+        message: e.message,
+    })?;
+    Ok(Suite {
+        path: path.to_owned(),
+        cases: file.cases,
+    })
+}
+
+/// The outcome of one case.
+#[derive(Debug, Clone)]
+pub struct CaseResult {
+    /// The suite file.
+    pub path: PathBuf,
+    /// The case's name.
+    pub name: String,
+    /// What differed from what was expected; empty when the case passed.
+    pub failures: Vec<String>,
+    /// The decision, when the event could be read.
+    pub decision: Option<Decision>,
+}
+
+impl CaseResult {
+    /// Whether the decision matched every expectation.
+    #[must_use]
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+/// Every case's result and the coverage of the catalog.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The results, in suite and case order.
+    pub results: Vec<CaseResult>,
+    /// What the cases exercised.
+    pub coverage: Coverage,
+}
+
+/// Runs every case of the suites against the catalog.
+#[must_use]
+pub fn run(catalog: &Catalog, suites: &[Suite]) -> Report {
+    let mut coverage = Coverage::of(catalog);
+    let mut results = Vec::new();
+    for suite in suites {
+        for (index, case) in suite.cases.iter().enumerate() {
+            let mut result = CaseResult {
+                path: suite.path.clone(),
+                name: case.name.clone(),
+                failures: Vec::new(),
+                decision: None,
+            };
+            match event(suite, case) {
+                Err(failure) => result.failures.push(failure),
+                Ok(event) => {
+                    let context = case
+                        .types
+                        .as_deref()
+                        .map_or_else(Context::defaults, Context::with_types);
+                    let decision = Evaluator::new(catalog)
+                        .with_context(context)
+                        .evaluate_value(&event, index as u64);
+                    coverage.record(catalog, &event, &decision);
+                    result.failures = compare(&case.expect, &decision);
+                    result.decision = Some(decision);
+                }
+            }
+            results.push(result);
+        }
+    }
+    Report { results, coverage }
+}
+
+fn event(suite: &Suite, case: &Case) -> Result<Value, String> {
+    match (&case.event, &case.event_file) {
+        (Some(event), None) => Ok(event.clone()),
+        (None, Some(file)) => {
+            let path = suite.path.parent().unwrap_or(Path::new(".")).join(file);
+            let text = std::fs::read(&path)
+                .map_err(|e| format!("cannot read event file `{}`: {e}", path.display()))?;
+            serde_json::from_slice(&text)
+                .map_err(|e| format!("event file `{}` is not JSON: {e}", path.display()))
+        }
+        (Some(_), Some(_)) => Err("give `event` or `event_file`, not both".into()),
+        (None, None) => Err("give the event inline (`event:`) or in a file (`event_file:`)".into()),
+    }
+}
+
+/// Each expectation the decision does not meet, as `what: expected X, got Y`.
+fn compare(expect: &Expect, decision: &Decision) -> Vec<String> {
+    let mut failures = Vec::new();
+    let mut check = |what: &str, expected: Option<String>, got: String| {
+        if let Some(expected) = expected.filter(|e| *e != got) {
+            failures.push(format!("{what}: expected {expected}, got {got}"));
+        }
+    };
+    let show = |value: Option<&str>| value.map_or_else(|| "none".to_owned(), |v| format!("`{v}`"));
+    check(
+        "verdict",
+        expect.verdict.map(|v| format!("`{v}`")),
+        format!("`{}`", decision.verdict),
+    );
+    check(
+        "location",
+        expect.location.as_deref().map(|l| show(Some(l))),
+        show(decision.location.as_deref()),
+    );
+    check(
+        "reason",
+        expect.reason.map(|r| show(Some(r.as_str()))),
+        show(decision.reason.map(DropReason::as_str)),
+    );
+    let list = |items: &[String]| format!("[{}]", items.join(", "));
+    check(
+        "targets",
+        expect.targets.as_deref().map(list),
+        list(decision.targets.as_deref().unwrap_or_default()),
+    );
+    let mut got: Vec<String> = decision
+        .violations
+        .iter()
+        .map(|v| v.code.to_owned())
+        .collect();
+    got.sort();
+    let expected = expect.violations.as_ref().map(|codes| {
+        let mut codes = codes.clone();
+        codes.sort();
+        codes
+    });
+    if expected.as_ref().is_some_and(|e| *e != got) {
+        let detail: Vec<String> = decision
+            .violations
+            .iter()
+            .map(|v| format!("{} {} ({})", v.code, v.path, v.message))
+            .collect();
+        failures.push(format!(
+            "violations: expected {}, got {}{}",
+            list(&expected.unwrap_or_default()),
+            list(&got),
+            if detail.is_empty() {
+                String::new()
+            } else {
+                format!("\n      {}", detail.join("\n      "))
+            }
+        ));
+    }
+    failures
+}

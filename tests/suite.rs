@@ -1,0 +1,127 @@
+//! `rulec test`: the shipped cases pass and cover the catalog; failures say what differed.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn rules() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/rules"))
+}
+
+/// A scratch directory holding a copy of the shipped rules (not their cases) and `cases`.
+fn scratch(name: &str, cases: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("rulec-suite-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for entry in std::fs::read_dir(rules()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "rules") {
+            std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    std::fs::write(dir.join("cases.test.yaml"), cases).unwrap();
+    dir
+}
+
+fn rulec(args: &[&str], dir: &Path) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_rulec"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+const PULL: &str = r#"{"action":"container-registry.image.pull","outcome":"success","reason":{"reasonCode":200,"reasonType":"OK"},"severity":"normal","eventTime":"2026-11-20T14:03:27.51+0000","dataEvent":true,"initiator":{"id":"IBMid-1","name":"ana","typeURI":"service/security/account/user","credential":{"type":"token"},"host":{"address":"203.0.113.24","addressType":"IPv4"}},"target":{"id":"crn:v1:bluemix:public:container-registry:au-syd:a/1::image:au.icr.io/a/b@sha256:9f2c6b8e4d1a7c3b5e0f9a8d7c6b5a4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a","name":"a/b","typeURI":"container-registry/image"},"observer":{"name":"ActivityTracker"},"logSourceCRN":"crn:v1:bluemix:public:container-registry:au-syd:a/1:::","message":"m","saveServiceCopy":true}"#;
+
+#[test]
+fn the_shipped_cases_pass_and_cover_every_item() {
+    let catalog = rulec::Catalog::load(rules()).unwrap();
+    let suites = rulec::suite::load(&[rules()]).unwrap();
+    let report = rulec::suite::run(&catalog, &suites);
+    let failed: Vec<_> = report
+        .results
+        .iter()
+        .filter(|r| !r.passed())
+        .map(|r| (&r.name, &r.failures))
+        .collect();
+    assert!(failed.is_empty(), "{failed:#?}");
+    let uncovered: Vec<_> = report
+        .coverage
+        .categories
+        .iter()
+        .flat_map(|c| c.items.iter().filter(|i| !i.covered))
+        .collect();
+    assert!(uncovered.is_empty(), "{uncovered:#?}");
+    assert!(report.results.len() > 97);
+}
+
+#[test]
+fn a_failing_case_shows_what_differed() {
+    let cases = format!(
+        "cases:\n  - name: pull from Sydney\n    event: {PULL}\n    expect: {{verdict: route, location: au-syd, targets: [logs]}}\n"
+    );
+    let dir = scratch("fail", &cases);
+    let (code, stdout, _) = rulec(&["test", "."], &dir);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("pull from Sydney ... FAILED"), "{stdout}");
+    assert!(
+        stdout.contains("location: expected `au-syd`, got `jp-tok`"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("targets: expected [logs], got [logs, siem, archive]"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("0 passed, 1 failed"), "{stdout}");
+}
+
+#[test]
+fn a_passing_case_with_low_coverage_fails_min_coverage() {
+    let cases = format!(
+        "cases:\n  - name: pull from Sydney\n    event: {PULL}\n    expect: {{verdict: route, location: jp-tok, violations: []}}\n"
+    );
+    let dir = scratch("coverage", &cases);
+    let (code, stdout, _) = rulec(&["test", ".", "--coverage"], &dir);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.contains("not exercised: container-registry.image.push"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("location overrides"), "{stdout}");
+    let (code, _, stderr) = rulec(&["test", ".", "--min-coverage", "90"], &dir);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("below --min-coverage 90%"), "{stderr}");
+}
+
+#[test]
+fn a_malformed_suite_names_file_and_line() {
+    let dir = scratch(
+        "malformed",
+        "cases:\n  - name: x\n    expect: {verdict: maybe}\n",
+    );
+    let (code, _, stderr) = rulec(&["test", "."], &dir);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("cases.test.yaml") && stderr.contains("line 3"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_event_file_is_read_relative_to_the_suite() {
+    let dir = scratch(
+        "file",
+        "cases:\n  - name: from a file\n    event_file: events/pull.json\n    expect: {verdict: route, location: jp-tok}\n",
+    );
+    std::fs::create_dir_all(dir.join("events")).unwrap();
+    std::fs::write(dir.join("events/pull.json"), PULL).unwrap();
+    let (code, stdout, _) = rulec(&["test", "."], &dir);
+    assert_eq!(code, 0, "{stdout}");
+}
