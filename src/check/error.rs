@@ -101,8 +101,9 @@ pub enum CheckError {
     #[diagnostic(code(rules::unknown_type))]
     UnknownType {
         name: String,
-        #[label("not a built-in or declared type")]
+        #[label("{label}")]
         span: SourceSpan,
+        label: &'static str,
         #[help]
         help: String,
     },
@@ -112,8 +113,9 @@ pub enum CheckError {
     #[diagnostic(code(rules::unknown_schema))]
     UnknownSchema {
         name: String,
-        #[label("no schema of this name")]
+        #[label("{label}")]
         span: SourceSpan,
+        label: &'static str,
         #[help]
         help: String,
     },

@@ -44,11 +44,26 @@ impl<'a> Context<'a> {
         for name in names {
             self.resolve_named(name, &mut Vec::new());
         }
-        let schemas: Vec<&'a ast::SchemaDecl> = self.schemas.values().map(|d| d.node).collect();
+        let schemas: Vec<&'a str> = self.schemas.keys().copied().collect();
         for schema in schemas {
-            let fields = self.block_fields(&schema.block);
-            self.schema_fields.insert(&schema.name.node, fields);
+            self.schema(schema);
         }
+    }
+
+    /// The fields of a schema, resolved once; `None` while it is being resolved (a cycle).
+    fn schema(&mut self, name: &'a str) -> Option<Vec<FieldDecl>> {
+        if let Some(fields) = self.schema_fields.get(name) {
+            return Some(fields.clone());
+        }
+        if self.schema_stack.contains(&name) {
+            return None;
+        }
+        let decl = self.schemas.get(name)?.node;
+        self.schema_stack.push(name);
+        let fields = self.block_fields(&decl.block);
+        self.schema_stack.pop();
+        self.schema_fields.insert(name, fields.clone());
+        Some(fields)
     }
 
     fn resolve_named(&mut self, name: &'a str, stack: &mut Vec<&'a str>) -> Option<Resolved> {
@@ -60,6 +75,7 @@ impl<'a> Context<'a> {
             self.report(CheckError::UnknownType {
                 name: name.to_owned(),
                 span: decl.name.span.into(),
+                label: "defined in terms of itself",
                 help: format!("type `{name}` is defined in terms of itself; give it a base type"),
             });
             self.resolved.insert(name, None);
@@ -95,6 +111,7 @@ impl<'a> Context<'a> {
                 self.report_unresolved(CheckError::UnknownType {
                     name: name.node.clone(),
                     span: name.span.into(),
+                    label: "not a built-in or declared type",
                     help,
                 });
                 None
@@ -276,15 +293,11 @@ impl<'a> Context<'a> {
     pub(super) fn block_fields(&mut self, block: &'a FieldBlock) -> Vec<FieldDecl> {
         let mut out = Vec::new();
         for name in &block.uses {
-            if let Some(decl) = self.schemas.get_mut(name.node.as_str()) {
-                decl.used = true;
-                out.extend(
-                    self.schema_fields
-                        .get(name.node.as_str())
-                        .cloned()
-                        .unwrap_or_default(),
-                );
-            } else {
+            let key: Option<&'a str> = self
+                .schemas
+                .get_key_value(name.node.as_str())
+                .map(|(k, _)| *k);
+            let Some(key) = key else {
                 let help =
                     suggestion::did_you_mean(&name.node, self.schemas.keys().copied(), || {
                         "declare it with `schema NAME { ... }`".into()
@@ -292,8 +305,24 @@ impl<'a> Context<'a> {
                 self.report_unresolved(CheckError::UnknownSchema {
                     name: name.node.clone(),
                     span: name.span.into(),
+                    label: "no schema of this name",
                     help,
                 });
+                continue;
+            };
+            if !self.schema_stack.contains(&key) {
+                if let Some(decl) = self.schemas.get_mut(key) {
+                    decl.used = true;
+                }
+            }
+            match self.schema(key) {
+                Some(fields) => out.extend(fields),
+                None => self.report(CheckError::UnknownSchema {
+                    name: name.node.clone(),
+                    span: name.span.into(),
+                    label: "uses itself",
+                    help: format!("schema `{key}` is used while it is being defined; a schema cannot include itself, directly or through another"),
+                }),
             }
         }
         for field in &block.fields {
@@ -304,10 +333,12 @@ impl<'a> Context<'a> {
         out
     }
 
-    fn field(&mut self, field: &'a ast::Field) -> Option<FieldDecl> {
-        let path = &field.path;
-        if self.check_chars("field path", path, |_| true) && path.node.split('.').any(str::is_empty)
-        {
+    /// Reports look-alikes and empty segments in a field path; true when it is clean.
+    fn check_path(&mut self, path: &ast::Name) -> bool {
+        if !self.check_chars("field path", path, |_| true) {
+            return false;
+        }
+        if path.node.split('.').any(str::is_empty) {
             self.report(CheckError::MalformedName {
                 kind: "field path",
                 name: path.node.clone(),
@@ -318,6 +349,14 @@ impl<'a> Context<'a> {
                         .into(),
                 ),
             });
+            return false;
+        }
+        true
+    }
+
+    fn field(&mut self, field: &'a ast::Field) -> Option<FieldDecl> {
+        let path = &field.path;
+        if !self.check_path(&field.path) {
             return None;
         }
         let resolved = self.type_expr(&field.ty, &mut Vec::new())?;
@@ -423,16 +462,21 @@ impl<'a> Context<'a> {
                         Some(previous) => previous.intersection(&names).cloned().collect(),
                     });
                 }
-                Condition::Compare { path, equal, value } => comparisons.push(Comparison {
-                    path: path.node.clone(),
-                    equal: *equal,
-                    value: match &value.node {
-                        Literal::String(s) => serde_json::Value::from(s.as_str()),
-                        Literal::Bool(b) => serde_json::Value::from(*b),
-                        Literal::Number(n) => serde_json::Number::from_f64(*n)
-                            .map_or(serde_json::Value::Null, serde_json::Value::Number),
-                    },
-                }),
+                Condition::Compare { path, equal, value } => {
+                    if !self.check_path(path) {
+                        continue;
+                    }
+                    comparisons.push(Comparison {
+                        path: path.node.clone(),
+                        equal: *equal,
+                        value: match &value.node {
+                            Literal::String(s) => serde_json::Value::from(s.as_str()),
+                            Literal::Bool(b) => serde_json::Value::from(*b),
+                            Literal::Number(n) => serde_json::Number::from_f64(*n)
+                                .map_or(serde_json::Value::Null, serde_json::Value::Number),
+                        },
+                    });
+                }
             }
         }
         let fields = self.block_fields(&when.block);

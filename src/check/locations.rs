@@ -119,7 +119,7 @@ impl<'a> Context<'a> {
                 Some(LocationMatch::Region(r.clone()))
             }
             None => {
-                self.unknown_location(name);
+                self.unknown_location(name, true);
                 None
             }
         }
@@ -135,15 +135,22 @@ impl<'a> Context<'a> {
             Some((Located::Zone(_), _)) => Some(name.node.clone()),
             Some((Located::Region(r) | Located::Alias(r), _)) => Some(r.clone()),
             None => {
-                self.unknown_location(name);
+                self.unknown_location(name, false);
                 None
             }
         }
     }
 
-    fn unknown_location(&mut self, name: &Name) {
+    fn unknown_location(&mut self, name: &Name, in_route: bool) {
         let help = suggestion::did_you_mean(&name.node, self.locations.candidates(), || {
-            "declare it with `region NAME \"display name\"`, as a zone or alias of a region, or use `global` or `*`".into()
+            let builtin = if in_route {
+                "`global` or `*`"
+            } else {
+                "`global`"
+            };
+            format!(
+                "declare it with `region NAME \"display name\"` or as a zone or alias of a region, or use {builtin}"
+            )
         });
         self.report_unresolved(CheckError::UnknownLocation {
             name: name.node.clone(),
@@ -155,43 +162,21 @@ impl<'a> Context<'a> {
     /// A service's `locate`, `domain` and `locations` lines.
     pub(super) fn service_locations(&mut self, ast: &'a ast::Service, service: &mut Service) {
         let mut overridden: HashMap<String, Span> = HashMap::new();
+        let mut domains: HashMap<&str, Span> = HashMap::new();
+        let mut tables: HashMap<&str, Span> = HashMap::new();
         for item in &ast.items {
             match item {
-                ServiceItem::Locate(locate) => {
-                    let to = self.service_location(&locate.to);
-                    for from in &locate.from {
-                        let Some(resolved) = self.service_location(from) else {
-                            continue;
-                        };
-                        if let Some(first) = overridden.get(&resolved) {
-                            let first = *first;
-                            self.duplicate("location override", from, first);
-                            continue;
-                        }
-                        overridden.insert(resolved.clone(), from.span);
-                        if let Some(to) = &to {
-                            service.overrides.push((resolved, to.clone()));
-                        }
-                    }
-                }
+                ServiceItem::Locate(locate) => self.locate(locate, &mut overridden, service),
                 ServiceItem::Domain(domain) => {
                     self.check_chars("domain", &domain.domain, |c| {
                         c.is_ascii_alphanumeric() || c == '-' || c == '.'
                     });
-                    if service
-                        .domains
-                        .iter()
-                        .any(|d| d.domain == domain.domain.node)
-                    {
-                        self.report(CheckError::DuplicateDeclaration {
-                            kind: "domain",
-                            name: domain.domain.node.clone(),
-                            span: domain.domain.span.into(),
-                            first: None,
-                            first_label: "",
-                            help: "each domain serves one region; remove one line".into(),
-                        });
+                    if let Some(first) = domains.get(domain.domain.node.as_str()) {
+                        let first = *first;
+                        self.duplicate("domain", &domain.domain, first);
+                        continue;
                     }
+                    domains.insert(&domain.domain.node, domain.domain.span);
                     if self.service_location(&domain.region).is_some() {
                         service.domains.push(Domain {
                             domain: domain.domain.node.clone(),
@@ -201,6 +186,11 @@ impl<'a> Context<'a> {
                 }
                 ServiceItem::Locations(table) => {
                     self.check_name("location table", &table.name);
+                    if let Some(first) = tables.get(table.name.node.as_str()) {
+                        let first = *first;
+                        self.duplicate("location table", &table.name, first);
+                    }
+                    tables.insert(&table.name.node, table.name.span);
                     for location in &table.locations {
                         self.service_location(location);
                     }
@@ -211,6 +201,45 @@ impl<'a> Context<'a> {
                     });
                 }
                 _ => {}
+            }
+        }
+    }
+
+    /// `locate a, b -> c`: each location overridden once, and never to a zone.
+    fn locate(
+        &mut self,
+        locate: &ast::Locate,
+        overridden: &mut HashMap<String, Span>,
+        service: &mut Service,
+    ) {
+        let mut to = self.service_location(&locate.to);
+        if to
+            .as_deref()
+            .is_some_and(|t| matches!(self.locations.names.get(t), Some((Located::Zone(_), _))))
+        {
+            self.report(CheckError::InvalidConstraint {
+                message: format!(
+                    "`{}` is a zone; events are located in a region or `global`",
+                    locate.to.node
+                ),
+                span: locate.to.span.into(),
+                label: "a zone".into(),
+                help: "name the zone's region: route rules match a region and its zones".into(),
+            });
+            to = None;
+        }
+        for from in &locate.from {
+            let Some(resolved) = self.service_location(from) else {
+                continue;
+            };
+            if let Some(first) = overridden.get(&resolved) {
+                let first = *first;
+                self.duplicate("location override", from, first);
+                continue;
+            }
+            overridden.insert(resolved.clone(), from.span);
+            if let Some(to) = &to {
+                service.overrides.push((resolved, to.clone()));
             }
         }
     }

@@ -241,6 +241,7 @@ struct Context<'a> {
     schemas: BTreeMap<&'a str, Declared<'a, ast::SchemaDecl>>,
     resolved: HashMap<&'a str, Option<fields::Resolved>>,
     schema_fields: HashMap<&'a str, Vec<fields::FieldDecl>>,
+    schema_stack: Vec<&'a str>,
     regexes: HashMap<String, Arc<Regex>>,
     locations: locations::Table,
 }
@@ -255,6 +256,7 @@ impl<'a> Context<'a> {
             schemas: BTreeMap::new(),
             resolved: HashMap::new(),
             schema_fields: HashMap::new(),
+            schema_stack: Vec::new(),
             regexes: HashMap::new(),
             locations: locations::Table::default(),
         }

@@ -137,14 +137,7 @@ impl<'a> Context<'a> {
                 name: name.node.clone(),
                 span: Span::new(start, start + bad.len_utf8()).into(),
                 problem: format!("`{bad}` is not allowed here"),
-                help: Some(format!(
-                    "a {kind} name uses letters, digits, `-` and `_`{}",
-                    if kind == "service" {
-                        " (and one `.` for a two-part name like `is.vpc`)"
-                    } else {
-                        ""
-                    }
-                )),
+                help: Some(allowed_characters(kind)),
             });
             return false;
         }
@@ -451,10 +444,17 @@ impl<'a> Context<'a> {
                 None => r.node.clone(),
             };
             if full.contains('*') {
+                let own = |n: &str| match service {
+                    Some(s) => n
+                        .strip_prefix(s)
+                        .and_then(|r| r.strip_prefix('.'))
+                        .is_some_and(|r| r.split('.').count() == 2),
+                    None => true,
+                };
                 let matched: Vec<String> = actions
                     .by_name
                     .keys()
-                    .filter(|n| crate::catalog::glob_matches(&full, n))
+                    .filter(|n| own(n) && crate::catalog::glob_matches(&full, n))
                     .cloned()
                     .collect();
                 if matched.is_empty() {
@@ -489,4 +489,20 @@ impl<'a> Context<'a> {
         out.dedup();
         out
     }
+}
+
+/// What a name of this kind may contain, for help texts.
+fn allowed_characters(kind: &str) -> String {
+    let allowed = match kind {
+        "service" => {
+            "lowercase letters, digits and `-`, with one `.` for a two-part name like `is.vpc`"
+        }
+        "region" | "zone" | "alias" => {
+            "lowercase letters, digits and `-`, like `eu-de` or `eu-de-1`"
+        }
+        "domain" => "letters, digits, `-` and `.`, like `jp.icr.io`",
+        "action" => "letters, digits, `-` and `_` in two parts, `object.verb`",
+        _ => "letters, digits, `-` and `_`",
+    };
+    format!("a {kind} name uses {allowed}")
 }

@@ -71,7 +71,7 @@ impl<'a> Context<'a> {
                     }
                     defaults = Some(d);
                     default_targets = self.target_refs(&d.targets, &ids);
-                    if d.targets.len() > limits::DEFAULT_TARGETS {
+                    if default_targets.len() > limits::DEFAULT_TARGETS {
                         self.limit(
                             d.span,
                             format!("more than {} default targets", limits::DEFAULT_TARGETS),
@@ -89,9 +89,12 @@ impl<'a> Context<'a> {
         (targets, routes, default_targets)
     }
 
-    fn targets(&mut self, items: &[&'a Item]) -> (Vec<Target>, HashMap<&'a str, (TargetId, Span)>) {
+    fn targets(
+        &mut self,
+        items: &[&'a Item],
+    ) -> (Vec<Target>, HashMap<&'a str, (Option<TargetId>, Span)>) {
         let mut targets = Vec::new();
-        let mut ids: HashMap<&'a str, (TargetId, Span)> = HashMap::new();
+        let mut ids: HashMap<&'a str, (Option<TargetId>, Span)> = HashMap::new();
         for item in items {
             let Item::Target(target) = item else { continue };
             self.check_name("target", &target.name);
@@ -117,6 +120,7 @@ impl<'a> Context<'a> {
                     span: target.kind.span.into(),
                     help,
                 });
+                ids.insert(&target.name.node, (None, target.name.span));
                 continue;
             };
             if targets.len() == limits::TARGETS {
@@ -128,7 +132,7 @@ impl<'a> Context<'a> {
                 );
             }
             let id = TargetId(u32::try_from(targets.len()).unwrap_or(u32::MAX));
-            ids.insert(&target.name.node, (id, target.name.span));
+            ids.insert(&target.name.node, (Some(id), target.name.span));
             targets.push(Target {
                 name: target.name.node.clone(),
                 kind,
@@ -141,12 +145,13 @@ impl<'a> Context<'a> {
     fn target_refs(
         &mut self,
         names: &[Name],
-        ids: &HashMap<&'a str, (TargetId, Span)>,
+        ids: &HashMap<&'a str, (Option<TargetId>, Span)>,
     ) -> Vec<TargetId> {
         let mut out = Vec::new();
         for name in names {
             match ids.get(name.node.as_str()) {
-                Some((id, _)) if !out.contains(id) => out.push(*id),
+                Some((Some(id), _)) if !out.contains(id) => out.push(*id),
+                // Declared with an unknown type (already reported), or listed twice.
                 Some(_) => {}
                 None => {
                     let help = suggestion::did_you_mean(&name.node, ids.keys().copied(), || {
@@ -167,7 +172,7 @@ impl<'a> Context<'a> {
     fn route(
         &mut self,
         route: &'a ast::Route,
-        ids: &HashMap<&'a str, (TargetId, Span)>,
+        ids: &HashMap<&'a str, (Option<TargetId>, Span)>,
         actions: &Actions<'_>,
     ) -> Route {
         if route.name.node.chars().count() > limits::ROUTE_NAME {
@@ -286,6 +291,7 @@ impl<'a> Context<'a> {
         let covers = |region: &str| {
             routes
                 .iter()
+                .filter(|r| r.types.is_empty() && r.actions.is_empty())
                 .flat_map(|r| &r.rules)
                 .flat_map(|r| &r.locations)
                 .any(|l| match l {

@@ -38,8 +38,16 @@ pub(crate) fn problem(text: &str) -> Option<&'static str> {
     }
     let (month, day) = (number(5..7), number(8..10));
     let (hour, minute, second) = (number(11..13), number(14..16), number(17..19));
+    let year = number(0..4);
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
     if !(1..=12).contains(&month)
-        || !(1..=31).contains(&day)
+        || !(1..=days).contains(&day)
         || hour > 23
         || minute > 59
         || second > 60
@@ -81,6 +89,7 @@ mod tests {
             "2017-10-19T19:07:50.1+00:00",
             "2017-10-19T19:07:50Z",
             "2017-10-19T21:07:50-05:30",
+            "2024-02-29T19:07:50+0000",
         ] {
             assert_eq!(problem(ok), None, "{ok}");
         }
@@ -97,6 +106,8 @@ mod tests {
             "19/10/2017",
             "2017-10-19T19:07:50.+0000",
             "2017-10-19T19:07:50+00",
+            "2023-02-29T19:07:50+0000",
+            "2017-04-31T19:07:50+0000",
         ] {
             assert!(problem(bad).is_some(), "{bad}");
         }

@@ -62,7 +62,9 @@ pub(crate) fn check(
     for rule in rules {
         let mut checker = FieldCheck { rule, when, out };
         match lookup(event, &rule.path) {
+            // `null` is how many producers write "not set": it counts as absent.
             None => checker.missing(),
+            Some(value) if value.is_null() => checker.missing(),
             Some(value) => checker.value(&value),
         }
     }
