@@ -150,6 +150,8 @@ pub const CODES: &[Code] = &[
         "eval::unroutable",
         "an event whose location is missing, malformed or unknown",
     ),
+    error("eval::duplicate_key", "an object with the same key twice: the event is ambiguous"),
+    error("eval::event_too_large", "an event larger than the size limit"),
     error(
         "eval::internal",
         "a decision rulec could not serialise (a bug: please report it)",
@@ -193,6 +195,10 @@ pub mod eval {
     pub const PATTERN_MISMATCH: &str = "eval::pattern_mismatch";
     /// `dataEvent` disagrees with the catalog.
     pub const DATA_FLAG_MISMATCH: &str = "eval::data_flag_mismatch";
+    /// The same key twice in one object.
+    pub const DUPLICATE_KEY: &str = "eval::duplicate_key";
+    /// Larger than the size limit.
+    pub const EVENT_TOO_LARGE: &str = "eval::event_too_large";
     /// No location to route by.
     pub const UNROUTABLE: &str = "eval::unroutable";
 }

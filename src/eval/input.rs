@@ -54,7 +54,7 @@ impl<R: BufRead> EventReader<R> {
         }
         loop {
             self.line.clear();
-            if self.reader.read_until(b'\n', &mut self.line)? == 0 {
+            if read_line(&mut self.reader, &mut self.line, LINE_CAP)? == 0 {
                 return Ok(None);
             }
             while self.line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
@@ -114,6 +114,36 @@ impl<R: BufRead> EventReader<R> {
     }
 }
 
+/// The most bytes kept of one line: a longer line (which the evaluator rejects as too large
+/// anyway) is cut there and the rest skipped, so that no input can exhaust memory.
+pub const LINE_CAP: usize = 64 << 20;
+
+/// Reads one line, newline included, keeping at most `cap` bytes of it; returns the bytes read.
+fn read_line(reader: &mut impl BufRead, line: &mut Vec<u8>, cap: usize) -> io::Result<usize> {
+    let mut total = 0;
+    loop {
+        let chunk = match reader.fill_buf() {
+            Ok(chunk) => chunk,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        };
+        if chunk.is_empty() {
+            return Ok(total);
+        }
+        let (taken, done) = match chunk.iter().position(|b| *b == b'\n') {
+            Some(end) => (end + 1, true),
+            None => (chunk.len(), false),
+        };
+        let room = cap.saturating_sub(line.len());
+        line.extend_from_slice(chunk.get(..taken.min(room)).unwrap_or_default());
+        reader.consume(taken);
+        total += taken;
+        if done {
+            return Ok(total);
+        }
+    }
+}
+
 /// Where `inner` sits within `outer`.
 fn range_in(outer: &[u8], inner: &str) -> Range<usize> {
     let start = (inner.as_ptr() as usize).saturating_sub(outer.as_ptr() as usize);
@@ -161,6 +191,15 @@ mod tests {
             out.push(String::from_utf8_lossy(event).into_owned());
         }
         out
+    }
+
+    #[test]
+    fn cuts_a_line_longer_than_the_cap() {
+        let mut line = Vec::new();
+        let mut input: &[u8] = b"abcdefgh\nnext";
+        assert_eq!(super::read_line(&mut input, &mut line, 3).ok(), Some(9));
+        assert_eq!(line, b"abc");
+        assert_eq!(input, b"next");
     }
 
     #[test]

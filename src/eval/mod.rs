@@ -6,6 +6,7 @@ mod crn;
 mod decision;
 mod input;
 mod location;
+mod parse;
 mod route;
 mod timestamp;
 mod validate;
@@ -14,7 +15,10 @@ use serde_json::Value;
 
 pub use crn::Crn;
 pub use decision::{Decision, DropReason, Verdict, Violation, ViolationLevel};
-pub use input::EventReader;
+pub use input::{EventReader, LINE_CAP};
+pub use parse::MAX_EVENT_BYTES;
+
+use parse::ParseError;
 
 use crate::catalog::{Action, Catalog, Conditional, EventType, Service};
 use crate::codes::eval;
@@ -62,6 +66,7 @@ impl Context {
 pub struct Evaluator<'c> {
     catalog: &'c Catalog,
     context: Context,
+    max_event_bytes: usize,
 }
 
 impl<'c> Evaluator<'c> {
@@ -71,6 +76,7 @@ impl<'c> Evaluator<'c> {
         Self {
             catalog,
             context: Context::defaults(),
+            max_event_bytes: MAX_EVENT_BYTES,
         }
     }
 
@@ -83,10 +89,36 @@ impl<'c> Evaluator<'c> {
     /// The decision for an event given as JSON text; `index` is its position in its input.
     #[must_use]
     pub fn evaluate(&self, event: &[u8], index: u64) -> Decision {
-        match serde_json::from_slice::<Value>(event) {
-            Ok(value) => self.evaluate_value(&value, index),
-            Err(error) => invalid_json(index, &format!("not JSON: {error}")),
+        if event.len() > self.max_event_bytes {
+            return unreadable(
+                index,
+                eval::EVENT_TOO_LARGE,
+                String::new(),
+                format!("the event is {} bytes, more than the limit of {}", event.len(), self.max_event_bytes),
+                "split or trim the event at its producer, or raise the limit (`--max-event-bytes`)",
+            );
         }
+        match parse::parse(event) {
+            Ok(value) => self.evaluate_value(&value, index),
+            Err(ParseError::Json(error)) => invalid_json(index, &format!("not JSON: {error}")),
+            Err(ParseError::DuplicateKey { object, key }) => unreadable(
+                index,
+                eval::DUPLICATE_KEY,
+                format!("{object}/{}", key.replace('~', "~0").replace('/', "~1")),
+                if object.is_empty() {
+                    format!("key `{key}` appears twice in the event, so the event is ambiguous")
+                } else {
+                    format!("key `{key}` appears twice in the object at `{object}`, so the event is ambiguous")
+                },
+                "send each key once; JSON readers disagree on which of two values wins",
+            ),
+        }
+    }
+
+    /// The same evaluator with another event size limit (default [`MAX_EVENT_BYTES`]).
+    #[must_use]
+    pub fn with_max_event_bytes(self, max_event_bytes: usize) -> Self {
+        Self { max_event_bytes, ..self }
     }
 
     /// The decision for an event already parsed.
@@ -315,6 +347,17 @@ fn same_literal(found: &Value, literal: &Value) -> bool {
 }
 
 fn invalid_json(index: u64, message: &str) -> Decision {
+    unreadable(
+        index,
+        eval::INVALID_JSON,
+        String::new(),
+        message.to_owned(),
+        "each input is one JSON object: one per line (NDJSON), one object, or an array of objects",
+    )
+}
+
+/// A reject for an input that could not be read as an event.
+fn unreadable(index: u64, code: &'static str, path: String, message: String, help: &str) -> Decision {
     Decision {
         index,
         verdict: Verdict::Reject,
@@ -325,11 +368,11 @@ fn invalid_json(index: u64, message: &str) -> Decision {
         targets: None,
         reason: None,
         violations: vec![Violation {
-            code: eval::INVALID_JSON,
-            path: String::new(),
+            code,
+            path,
             level: ViolationLevel::Error,
-            message: message.to_owned(),
-            help: Some("each input is one JSON object: one per line (NDJSON), one object, or an array of objects".into()),
+            message,
+            help: Some(help.to_owned()),
         }],
     }
 }

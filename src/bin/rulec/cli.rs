@@ -76,6 +76,9 @@ pub(crate) struct EvalArgs {
     /// Write the input of each rejected event here, verbatim, one per line.
     #[arg(long)]
     pub(crate) dead_letter: Option<PathBuf>,
+    /// Reject events larger than this many bytes (`eval::event_too_large`); the stream goes on.
+    #[arg(long, default_value_t = rulec::eval::MAX_EVENT_BYTES, value_name = "BYTES")]
+    pub(crate) max_event_bytes: usize,
     /// Input files; `-` or none for standard input.
     pub(crate) inputs: Vec<PathBuf>,
 }

@@ -69,7 +69,9 @@ pub(crate) fn run(args: &EvalArgs) -> u8 {
             .collect();
         Context::with_types(&types)
     });
-    let evaluator = Evaluator::new(&catalog).with_context(context);
+    let evaluator = Evaluator::new(&catalog)
+        .with_context(context)
+        .with_max_event_bytes(args.max_event_bytes);
     let mut dead_letter = match args.dead_letter.as_deref().map(File::create).transpose() {
         Ok(file) => file.map(BufWriter::new),
         Err(error) => {
