@@ -226,8 +226,8 @@ impl Catalog {
         for source in sources {
             checker.add(source);
         }
-        let checked = checker.check();
-        checked.catalog.ok_or(checked.diagnostics)
+        let result = checker.check();
+        result.catalog.ok_or(result.diagnostics)
     }
 
     /// Loads a catalog from a `.rules` file, a directory of them, or a compiled artifact.

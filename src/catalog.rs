@@ -575,7 +575,7 @@ pub fn glob_matches(pattern: &str, name: &str) -> bool {
                 star = Some((pi, ni));
                 pi += 1;
             }
-            Some(&c) if c == n[ni] => {
+            Some(&c) if n.get(ni) == Some(&c) => {
                 pi += 1;
                 ni += 1;
             }
@@ -589,7 +589,7 @@ pub fn glob_matches(pattern: &str, name: &str) -> bool {
             },
         }
     }
-    p[pi..].iter().all(|&c| c == b'*')
+    p.get(pi..).unwrap_or_default().iter().all(|&c| c == b'*')
 }
 
 #[cfg(test)]

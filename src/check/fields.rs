@@ -394,10 +394,11 @@ impl<'a> Context<'a> {
     ) -> Vec<Conditional> {
         let mut conditionals = Vec::new();
         for index in 0..actions.services.len() {
-            let (service, ast) = (
-                &actions.services[index].0.name.clone(),
-                actions.services[index].1,
-            );
+            let Some((built, ast)) = actions.services.get(index).map(|(s, a)| (s.clone(), *a))
+            else {
+                continue;
+            };
+            let service = &built.name;
             for item in &ast.items {
                 match item {
                     ServiceItem::Fields(fields) => {
@@ -419,9 +420,11 @@ impl<'a> Context<'a> {
                     _ => {}
                 }
             }
-            let mut built = actions.services[index].0.clone();
+            let mut built = built.clone();
             self.service_locations(ast, &mut built);
-            actions.services[index].0 = built;
+            if let Some(slot) = actions.services.get_mut(index) {
+                slot.0 = built;
+            }
         }
         for item in items {
             if let Item::When(when) = item {
@@ -568,7 +571,7 @@ impl<'a> Context<'a> {
 fn is_parent(parent: &str, child: &str) -> bool {
     child.len() > parent.len()
         && child.starts_with(parent)
-        && child.as_bytes()[parent.len()] == b'.'
+        && child.as_bytes().get(parent.len()) == Some(&b'.')
 }
 
 fn same_constraints(a: &FieldRule, b: &FieldRule) -> bool {

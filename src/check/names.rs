@@ -210,10 +210,10 @@ impl<'a> Context<'a> {
         for item in &ast.items {
             match item {
                 ServiceItem::Collect(types) => {
-                    collect = self.policy_line("collect", types, collect)
+                    collect = self.policy_line("collect", types, collect);
                 }
                 ServiceItem::Require(types) => {
-                    require = self.policy_line("require", types, require)
+                    require = self.policy_line("require", types, require);
                 }
                 ServiceItem::Group(group) => {
                     if let Some(first) = ast
@@ -288,7 +288,7 @@ impl<'a> Context<'a> {
             return previous;
         }
         for (i, ty) in types.iter().enumerate() {
-            if types[..i].iter().any(|t| t.node == ty.node) {
+            if types.iter().take(i).any(|t| t.node == ty.node) {
                 self.report(CheckError::ConflictingEventPolicy {
                     message: format!("`{}` is listed twice", ty.node),
                     span: ty.span.into(),

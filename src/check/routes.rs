@@ -30,6 +30,9 @@ pub(crate) mod limits {
 
 type Routing = (Vec<Target>, Vec<Route>, Vec<TargetId>);
 
+/// Declared targets by name: their id (`None` when their type is unknown) and where.
+type TargetIds<'a> = HashMap<&'a str, (Option<TargetId>, Span)>;
+
 impl<'a> Context<'a> {
     pub(super) fn routes(&mut self, items: &[&'a Item], actions: &Actions<'_>) -> Routing {
         let (targets, ids) = self.targets(items);
@@ -89,12 +92,9 @@ impl<'a> Context<'a> {
         (targets, routes, default_targets)
     }
 
-    fn targets(
-        &mut self,
-        items: &[&'a Item],
-    ) -> (Vec<Target>, HashMap<&'a str, (Option<TargetId>, Span)>) {
+    fn targets(&mut self, items: &[&'a Item]) -> (Vec<Target>, TargetIds<'a>) {
         let mut targets = Vec::new();
-        let mut ids: HashMap<&'a str, (Option<TargetId>, Span)> = HashMap::new();
+        let mut ids: TargetIds<'a> = HashMap::new();
         for item in items {
             let Item::Target(target) = item else { continue };
             self.check_name("target", &target.name);
@@ -142,11 +142,7 @@ impl<'a> Context<'a> {
         (targets, ids)
     }
 
-    fn target_refs(
-        &mut self,
-        names: &[Name],
-        ids: &HashMap<&'a str, (Option<TargetId>, Span)>,
-    ) -> Vec<TargetId> {
+    fn target_refs(&mut self, names: &[Name], ids: &TargetIds<'a>) -> Vec<TargetId> {
         let mut out = Vec::new();
         for name in names {
             match ids.get(name.node.as_str()) {
@@ -172,7 +168,7 @@ impl<'a> Context<'a> {
     fn route(
         &mut self,
         route: &'a ast::Route,
-        ids: &HashMap<&'a str, (Option<TargetId>, Span)>,
+        ids: &TargetIds<'a>,
         actions: &Actions<'_>,
     ) -> Route {
         if route.name.node.chars().count() > limits::ROUTE_NAME {

@@ -120,7 +120,7 @@ mod tests {
             r#"{"ok":true}"#
         );
         assert_eq!(
-            answer(r#"{}"#),
+            answer("{}"),
             r#"{"code":400,"error":"Missing required events: \"management\""}"#
         );
         assert_eq!(

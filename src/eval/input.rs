@@ -95,7 +95,7 @@ impl<R: BufRead> EventReader<R> {
         }
         .unwrap_or_else(|| {
             if array {
-                vec![0..text.len()]
+                std::iter::once(0..text.len()).collect()
             } else {
                 lines(&text)
             }
@@ -168,10 +168,15 @@ fn lines(text: &[u8]) -> Vec<Range<usize>> {
     for (i, byte) in text.iter().enumerate().chain([(text.len(), &b'\n')]) {
         if *byte == b'\n' {
             let mut end = i;
-            while end > start && text[end - 1] == b'\r' {
+            while end > start && text.get(end - 1) == Some(&b'\r') {
                 end -= 1;
             }
-            if !text[start..end].iter().all(u8::is_ascii_whitespace) {
+            if !text
+                .get(start..end)
+                .unwrap_or_default()
+                .iter()
+                .all(u8::is_ascii_whitespace)
+            {
                 out.push(start..end);
             }
             start = i + 1;

@@ -55,7 +55,13 @@ impl Context {
             return true;
         }
         match self.types {
-            Some(enabled) => enabled[usize::from(ty == EventType::Data)],
+            Some([management, data]) => {
+                if ty == EventType::Data {
+                    data
+                } else {
+                    management
+                }
+            }
             None => service.is_some_and(|s| s.collect.contains(&ty)),
         }
     }
@@ -94,7 +100,11 @@ impl<'c> Evaluator<'c> {
                 index,
                 eval::EVENT_TOO_LARGE,
                 String::new(),
-                format!("the event is {} bytes, more than the limit of {}", event.len(), self.max_event_bytes),
+                format!(
+                    "the event is {} bytes, more than the limit of {}",
+                    event.len(),
+                    self.max_event_bytes
+                ),
                 "split or trim the event at its producer, or raise the limit (`--max-event-bytes`)",
             );
         }
@@ -108,7 +118,9 @@ impl<'c> Evaluator<'c> {
                 if object.is_empty() {
                     format!("key `{key}` appears twice in the event, so the event is ambiguous")
                 } else {
-                    format!("key `{key}` appears twice in the object at `{object}`, so the event is ambiguous")
+                    format!(
+                        "key `{key}` appears twice in the object at `{object}`, so the event is ambiguous"
+                    )
                 },
                 "send each key once; JSON readers disagree on which of two values wins",
             ),
@@ -118,7 +130,10 @@ impl<'c> Evaluator<'c> {
     /// The same evaluator with another event size limit (default [`MAX_EVENT_BYTES`]).
     #[must_use]
     pub fn with_max_event_bytes(self, max_event_bytes: usize) -> Self {
-        Self { max_event_bytes, ..self }
+        Self {
+            max_event_bytes,
+            ..self
+        }
     }
 
     /// The decision for an event already parsed.
@@ -357,7 +372,13 @@ fn invalid_json(index: u64, message: &str) -> Decision {
 }
 
 /// A reject for an input that could not be read as an event.
-fn unreadable(index: u64, code: &'static str, path: String, message: String, help: &str) -> Decision {
+fn unreadable(
+    index: u64,
+    code: &'static str,
+    path: String,
+    message: String,
+    help: &str,
+) -> Decision {
     Decision {
         index,
         verdict: Verdict::Reject,

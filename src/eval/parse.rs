@@ -12,7 +12,7 @@ pub const MAX_EVENT_BYTES: usize = 1 << 20;
 /// Why an input is not an event.
 #[derive(Debug)]
 pub(crate) enum ParseError {
-    /// Not JSON (serde_json's words, with line and column).
+    /// Not JSON (`serde_json`'s words, with line and column).
     Json(serde_json::Error),
     /// A key that appears twice in one object.
     DuplicateKey {
@@ -25,14 +25,16 @@ pub(crate) enum ParseError {
 
 const DUPLICATE: &str = "\u{0}duplicate key\u{0}";
 
-/// Parses JSON, refusing duplicate keys. serde_json's own recursion limit (128 levels) bounds
+/// Parses JSON, refusing duplicate keys. `serde_json`'s own recursion limit (128 levels) bounds
 /// the nesting, so a deeply nested input is an error, not a stack overflow.
 pub(crate) fn parse(bytes: &[u8]) -> Result<Value, ParseError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let mut pointer = String::new();
-    let value = Strict { pointer: &mut pointer }
-        .deserialize(&mut deserializer)
-        .and_then(|v| deserializer.end().map(|()| v));
+    let value = Strict {
+        pointer: &mut pointer,
+    }
+    .deserialize(&mut deserializer)
+    .and_then(|v| deserializer.end().map(|()| v));
     value.map_err(|error| {
         let text = error.to_string();
         match text.split(DUPLICATE).collect::<Vec<_>>().as_slice() {
@@ -45,7 +47,7 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Value, ParseError> {
     })
 }
 
-/// Builds a `Value` like serde_json does, but fails on a repeated key.
+/// Builds a `Value` like `serde_json` does, but fails on a repeated key.
 struct Strict<'p> {
     pointer: &'p mut String,
 }
@@ -100,7 +102,9 @@ impl<'de> Visitor<'de> for Strict<'_> {
             let len = self.pointer.len();
             self.pointer.push('/');
             self.pointer.push_str(&index.to_string());
-            let item = seq.next_element_seed(Strict { pointer: self.pointer });
+            let item = seq.next_element_seed(Strict {
+                pointer: self.pointer,
+            });
             self.pointer.truncate(len);
             match item? {
                 Some(item) => items.push(item),
@@ -114,12 +118,18 @@ impl<'de> Visitor<'de> for Strict<'_> {
         let mut object = Map::new();
         while let Some(key) = map.next_key::<String>()? {
             if object.contains_key(&key) {
-                return Err(de::Error::custom(format_args!("{DUPLICATE}{}{DUPLICATE}{key}{DUPLICATE}", self.pointer)));
+                return Err(de::Error::custom(format_args!(
+                    "{DUPLICATE}{}{DUPLICATE}{key}{DUPLICATE}",
+                    self.pointer
+                )));
             }
             let len = self.pointer.len();
             self.pointer.push('/');
-            self.pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
-            let value = map.next_value_seed(Strict { pointer: self.pointer });
+            self.pointer
+                .push_str(&key.replace('~', "~0").replace('/', "~1"));
+            let value = map.next_value_seed(Strict {
+                pointer: self.pointer,
+            });
             self.pointer.truncate(len);
             object.insert(key, value?);
         }
@@ -134,7 +144,9 @@ mod tests {
     #[test]
     fn refuses_a_repeated_key_and_says_where() {
         match parse(br#"{"a":{"b":1,"b":2}}"#) {
-            Err(ParseError::DuplicateKey { object, key }) => assert_eq!((object.as_str(), key.as_str()), ("/a", "b")),
+            Err(ParseError::DuplicateKey { object, key }) => {
+                assert_eq!((object.as_str(), key.as_str()), ("/a", "b"))
+            }
             other => panic!("{other:?}"),
         }
     }

@@ -54,13 +54,13 @@ pub(crate) fn problem(text: &str) -> Option<&'static str> {
     {
         return Some("a date or time field is out of range");
     }
-    let mut rest = &b[19..];
+    let mut rest = b.get(19..).unwrap_or_default();
     if let Some(fraction) = rest.strip_prefix(b".") {
         let n = fraction.iter().take_while(|c| c.is_ascii_digit()).count();
         if !(1..=6).contains(&n) {
             return Some("the fraction of a second has 1 to 6 digits");
         }
-        rest = &fraction[n..];
+        rest = fraction.get(n..).unwrap_or_default();
     }
     let offset_ok = match rest {
         b"Z" => true,

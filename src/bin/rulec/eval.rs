@@ -84,7 +84,10 @@ pub(crate) fn run(args: &EvalArgs) -> u8 {
     let inputs: Vec<&Path> = if args.inputs.is_empty() {
         vec![Path::new("-")]
     } else {
-        args.inputs.iter().map(|p| p.as_path()).collect()
+        args.inputs
+            .iter()
+            .map(std::path::PathBuf::as_path)
+            .collect()
     };
     for input in inputs {
         let result = open(input).and_then(|reader| {
