@@ -377,9 +377,10 @@ pub struct Target {
     pub description: Option<String>,
 }
 
-/// What a route rule's location entry matches.
+/// What a route rule's location entry matches. Serialised adjacently tagged
+/// (`{"kind": "region", "name": "eu-de"}`), which JSON and YAML both carry without tags.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", tag = "kind", content = "name")]
 pub enum LocationMatch {
     /// `*`: every location, `global` included.
     Any,

@@ -7,15 +7,19 @@
 //!
 //! ```
 //! let catalog = rulec::Catalog::load(concat!(env!("CARGO_MANIFEST_DIR"), "/rules"))?;
-//! let event = br#"{"action":"container-registry.image.psuh","dataEvent":true}"#;
-//! let decision = catalog.evaluate(event);
+//! let events = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/events.ndjson"));
+//! let decision = catalog.evaluate(events.lines().next().unwrap_or_default().as_bytes());
 //!
+//! assert_eq!(decision.verdict, rulec::Verdict::Route);
+//! assert_eq!(decision.location.as_deref(), Some("us-south"));
+//! assert_eq!(decision.targets, Some(vec!["logs".into(), "siem".into(), "archive".into()]));
+//!
+//! // The same event with a typo in its action: rejected, with a suggestion.
+//! let typo = events.lines().next().unwrap_or_default().replace("image.push", "image.psuh");
+//! let decision = catalog.evaluate(typo.as_bytes());
 //! assert_eq!(decision.verdict, rulec::Verdict::Reject);
 //! assert_eq!(decision.violations[0].code, "eval::unknown_action");
-//! assert_eq!(
-//!     decision.violations[0].help.as_deref(),
-//!     Some("did you mean `container-registry.image.push`?")
-//! );
+//! assert_eq!(decision.violations[0].help.as_deref(), Some("did you mean `container-registry.image.push`?"));
 //! # Ok::<(), rulec::LoadError>(())
 //! ```
 //!

@@ -394,15 +394,14 @@ impl<'a> Context<'a> {
     ) -> Vec<Conditional> {
         let mut conditionals = Vec::new();
         for index in 0..actions.services.len() {
-            let Some((built, ast)) = actions.services.get(index).map(|(s, a)| (s.clone(), *a))
-            else {
+            let Some((mut built, blocks)) = actions.services.get(index).map(|(s, b)| (s.clone(), b.clone())) else {
                 continue;
             };
-            let service = &built.name;
-            for item in &ast.items {
+            let service = built.name.clone();
+            for item in blocks.iter().flat_map(|b| &b.items) {
                 match item {
                     ServiceItem::Fields(fields) => {
-                        let names = self.action_refs(&fields.actions, Some(service), actions);
+                        let names = self.action_refs(&fields.actions, Some(&service), actions);
                         let decls = self.block_fields(&fields.block);
                         for name in names {
                             if let Some(draft) = actions.by_name.get_mut(&name) {
@@ -415,13 +414,12 @@ impl<'a> Context<'a> {
                         }
                     }
                     ServiceItem::When(when) => {
-                        self.conditional(when, Some(service), actions, &mut conditionals);
+                        self.conditional(when, Some(&service), actions, &mut conditionals);
                     }
                     _ => {}
                 }
             }
-            let mut built = built.clone();
-            self.service_locations(ast, &mut built);
+            self.service_locations(&blocks, &mut built);
             if let Some(slot) = actions.services.get_mut(index) {
                 slot.0 = built;
             }

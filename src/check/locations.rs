@@ -160,11 +160,11 @@ impl<'a> Context<'a> {
     }
 
     /// A service's `locate`, `domain` and `locations` lines.
-    pub(super) fn service_locations(&mut self, ast: &'a ast::Service, service: &mut Service) {
+    pub(super) fn service_locations(&mut self, blocks: &[&'a ast::Service], service: &mut Service) {
         let mut overridden: HashMap<String, Span> = HashMap::new();
         let mut domains: HashMap<&str, Span> = HashMap::new();
         let mut tables: HashMap<&str, Span> = HashMap::new();
-        for item in &ast.items {
+        for item in blocks.iter().flat_map(|b| &b.items) {
             match item {
                 ServiceItem::Locate(locate) => self.locate(locate, &mut overridden, service),
                 ServiceItem::Domain(domain) => {

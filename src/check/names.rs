@@ -19,7 +19,7 @@ pub(super) struct ActionDraft {
 /// The services and actions declared so far; actions keyed by full name, so sorted.
 #[derive(Debug, Default)]
 pub(super) struct Actions<'a> {
-    pub(super) services: Vec<(Service, &'a ast::Service)>,
+    pub(super) services: Vec<(Service, Vec<&'a ast::Service>)>,
     pub(super) by_name: BTreeMap<String, ActionDraft>,
 }
 
@@ -144,30 +144,34 @@ impl<'a> Context<'a> {
         true
     }
 
+    /// Declares every service. A service may be declared in several blocks, in one file or
+    /// several: the blocks form one service, and must agree on its display name.
     pub(super) fn declare_services(&mut self, items: &[&'a Item]) -> Actions<'a> {
         let mut actions = Actions::default();
-        let mut services: Vec<&'a ast::Service> = items
+        let mut blocks: Vec<&'a ast::Service> = items
             .iter()
-            .filter_map(|i| {
-                if let Item::Service(s) = i {
-                    Some(s)
-                } else {
-                    None
-                }
-            })
+            .filter_map(|i| if let Item::Service(s) = i { Some(s) } else { None })
             .collect();
-        services.sort_by(|a, b| a.name.node.cmp(&b.name.node));
-        let mut previous: Option<&ast::Service> = None;
-        for service in services {
-            if let Some(first) = previous.filter(|p| p.name.node == service.name.node) {
-                self.duplicate("service", &service.name, first.name.span);
-                continue;
+        blocks.sort_by(|a, b| a.name.node.cmp(&b.name.node));
+        for same in blocks.chunk_by(|a, b| a.name.node == b.name.node) {
+            let Some(first) = same.first() else { continue };
+            self.check_service_name(&first.name);
+            for other in same.iter().skip(1).filter(|b| b.display.node != first.display.node) {
+                self.report(CheckError::DuplicateDeclaration {
+                    kind: "service",
+                    name: other.name.node.clone(),
+                    span: other.display.span.into(),
+                    first: Some(first.display.span.into()),
+                    first_label: "first named here",
+                    help: format!(
+                        "a service declared in several blocks has one display name; write \"{}\" here too",
+                        first.display.node
+                    ),
+                });
             }
-            previous = Some(service);
-            self.check_service_name(&service.name);
             let id = ServiceId(u32::try_from(actions.services.len()).unwrap_or(u32::MAX));
-            let built = self.service(service, id, &mut actions);
-            actions.services.push((built, service));
+            let built = self.service(same, id, &mut actions);
+            actions.services.push((built, same.to_vec()));
         }
         actions
     }
@@ -189,15 +193,11 @@ impl<'a> Context<'a> {
         }
     }
 
-    fn service(
-        &mut self,
-        ast: &'a ast::Service,
-        id: ServiceId,
-        actions: &mut Actions<'a>,
-    ) -> Service {
+    fn service(&mut self, blocks: &[&'a ast::Service], id: ServiceId, actions: &mut Actions<'a>) -> Service {
+        let first = blocks.first().copied();
         let mut service = Service {
-            name: ast.name.node.clone(),
-            display_name: ast.display.node.clone(),
+            name: first.map(|b| b.name.node.clone()).unwrap_or_default(),
+            display_name: first.map(|b| b.display.node.clone()).unwrap_or_default(),
             collect: Vec::new(),
             require: Vec::new(),
             groups: Vec::new(),
@@ -207,26 +207,16 @@ impl<'a> Context<'a> {
         };
         let mut collect = None;
         let mut require = None;
-        for item in &ast.items {
+        let mut groups: Vec<&'a ast::Group> = Vec::new();
+        for item in blocks.iter().flat_map(|b| &b.items) {
             match item {
-                ServiceItem::Collect(types) => {
-                    collect = self.policy_line("collect", types, collect);
-                }
-                ServiceItem::Require(types) => {
-                    require = self.policy_line("require", types, require);
-                }
+                ServiceItem::Collect(types) => collect = self.policy_line("collect", types, collect),
+                ServiceItem::Require(types) => require = self.policy_line("require", types, require),
                 ServiceItem::Group(group) => {
-                    if let Some(first) = ast
-                        .items
-                        .iter()
-                        .find_map(|i| match i {
-                            ServiceItem::Group(g) if g.name.node == group.name.node => Some(g),
-                            _ => None,
-                        })
-                        .filter(|g| g.name.span != group.name.span)
-                    {
+                    if let Some(first) = groups.iter().find(|g| g.name.node == group.name.node) {
                         self.duplicate("group", &group.name, first.name.span);
                     }
+                    groups.push(group);
                     self.check_name("group", &group.name);
                     let index = u32::try_from(service.groups.len()).unwrap_or(u32::MAX);
                     service.groups.push(Group {
@@ -234,21 +224,16 @@ impl<'a> Context<'a> {
                         caption: group.caption.node.clone(),
                     });
                     for action in &group.actions {
-                        self.action(ast, id, action, Some((index, group)), actions);
+                        self.action(&service.name, id, action, Some((index, group)), actions);
                     }
                 }
-                ServiceItem::Action(action) => self.action(ast, id, action, None, actions),
+                ServiceItem::Action(action) => self.action(&service.name, id, action, None, actions),
                 _ => {}
             }
         }
         service.collect = collect.map_or_else(
             || vec![EventType::Management, EventType::Data],
-            |types: &Vec<_>| {
-                types
-                    .iter()
-                    .map(|t: &crate::source::Spanned<EventType>| t.node)
-                    .collect()
-            },
+            |types| types.iter().map(|t| t.node).collect(),
         );
         if let Some(require) = require {
             for ty in require {
@@ -302,16 +287,16 @@ impl<'a> Context<'a> {
 
     fn action(
         &mut self,
-        service: &ast::Service,
+        service: &str,
         id: ServiceId,
         action: &ast::Action,
         group: Option<(u32, &ast::Group)>,
         actions: &mut Actions<'a>,
     ) {
-        let Some(relative) = self.check_action_name(&service.name.node, &action.name) else {
+        let Some(relative) = self.check_action_name(service, &action.name) else {
             return;
         };
-        let full = format!("{}.{relative}", service.name.node);
+        let full = format!("{service}.{relative}");
         let event_type = match action.flag.node {
             ActionFlag::Explicit(ty) => Some(ty),
             ActionFlag::Inherit => group.and_then(|(_, g)| g.default).map(|d| d.node),
@@ -504,5 +489,6 @@ fn allowed_characters(kind: &str) -> String {
         "action" => "letters, digits, `-` and `_` in two parts, `object.verb`",
         _ => "letters, digits, `-` and `_`",
     };
-    format!("a {kind} name uses {allowed}")
+    let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    format!("{article} {kind} name uses {allowed}")
 }
