@@ -85,6 +85,8 @@ pub struct Group {
     pub default: Option<Spanned<EventType>>,
     /// Its actions, in order.
     pub actions: Vec<Action>,
+    /// The whole declaration.
+    pub span: Span,
 }
 
 /// How an action line states its event type.
@@ -105,6 +107,8 @@ pub struct Action {
     pub name: Name,
     /// The description.
     pub description: Text,
+    /// The whole declaration.
+    pub span: Span,
 }
 
 /// `fields a.b, c.d { ... }`
@@ -114,6 +118,8 @@ pub struct Fields {
     pub actions: Vec<Name>,
     /// The fields.
     pub block: FieldBlock,
+    /// The whole declaration.
+    pub span: Span,
 }
 
 /// The body of `fields`, `schema`, `envelope` and `when`.
@@ -123,6 +129,8 @@ pub struct FieldBlock {
     pub uses: Vec<Name>,
     /// Field declarations.
     pub fields: Vec<Field>,
+    /// The braces and what they hold.
+    pub span: Span,
 }
 
 /// `path[?]: type clause* ["description"]`
@@ -202,6 +210,8 @@ pub struct TypeDecl {
     pub ty: TypeExpr,
     /// Constraints every use carries.
     pub clauses: Vec<Clause>,
+    /// The whole declaration.
+    pub span: Span,
 }
 
 /// `schema NAME { ... }`
@@ -211,6 +221,8 @@ pub struct SchemaDecl {
     pub name: Name,
     /// Its fields.
     pub block: FieldBlock,
+    /// The whole declaration.
+    pub span: Span,
 }
 
 /// `when CONDITION { ... }`
@@ -260,6 +272,8 @@ pub struct Locate {
     pub from: Vec<Name>,
     /// The location they become.
     pub to: Name,
+    /// The whole declaration.
+    pub span: Span,
 }
 
 /// `domain jp.icr.io -> ap-north`
@@ -269,6 +283,8 @@ pub struct Domain {
     pub domain: Name,
     /// The region, as the catalog names it.
     pub region: Name,
+    /// The whole declaration.
+    pub span: Span,
 }
 
 /// `locations NAME "caption" { a, b }`
@@ -280,6 +296,8 @@ pub struct Locations {
     pub caption: Text,
     /// The locations listed.
     pub locations: Vec<Name>,
+    /// The whole declaration.
+    pub span: Span,
 }
 
 /// `region NAME "display" { zones ... aliases ... }`
@@ -293,6 +311,8 @@ pub struct Region {
     pub zones: Vec<Name>,
     /// Other names for it.
     pub aliases: Vec<Name>,
+    /// The whole declaration: to its `}`, or to its display name when it has no block.
+    pub span: Span,
 }
 
 /// `target NAME TYPE ["description"]`
@@ -304,6 +324,8 @@ pub struct Target {
     pub kind: Name,
     /// Its description.
     pub description: Option<Text>,
+    /// The whole declaration.
+    pub span: Span,
 }
 
 /// `route NAME { ... }`

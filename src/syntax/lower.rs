@@ -61,10 +61,11 @@ impl Lowerer {
             Rule::service => Item::Service(self.service(pair)),
             Rule::type_decl => Item::Type(self.type_decl(pair)),
             Rule::schema_decl => {
+                let span = self.span(&pair);
                 let mut parts = inner(pair);
                 let name = self.name(&parts.next()?);
                 let block = self.field_block(parts.next()?);
-                Item::Schema(SchemaDecl { name, block })
+                Item::Schema(SchemaDecl { name, block, span })
             }
             Rule::envelope => Item::Envelope(self.field_block(inner(pair).next()?)),
             Rule::when_block => Item::When(self.when_block(pair)),
@@ -101,25 +102,37 @@ impl Lowerer {
             Rule::group => ServiceItem::Group(self.group(pair)),
             Rule::action => ServiceItem::Action(self.action(pair)),
             Rule::fields => {
+                let span = self.span(&pair);
                 let mut parts = inner(pair);
                 let actions = self.names(parts.next()?);
                 let block = self.field_block(parts.next()?);
-                ServiceItem::Fields(Fields { actions, block })
+                ServiceItem::Fields(Fields {
+                    actions,
+                    block,
+                    span,
+                })
             }
             Rule::when_block => ServiceItem::When(self.when_block(pair)),
             Rule::locate => {
+                let span = self.tight_span(&pair);
                 let mut parts = inner(pair);
                 let from = self.names(parts.next()?);
                 let to = self.next_name(&mut parts);
-                ServiceItem::Locate(Locate { from, to })
+                ServiceItem::Locate(Locate { from, to, span })
             }
             Rule::domain => {
+                let span = self.tight_span(&pair);
                 let mut parts = inner(pair);
                 let domain = self.next_name(&mut parts);
                 let region = self.next_name(&mut parts);
-                ServiceItem::Domain(Domain { domain, region })
+                ServiceItem::Domain(Domain {
+                    domain,
+                    region,
+                    span,
+                })
             }
             Rule::locations => {
+                let span = self.span(&pair);
                 let mut parts = inner(pair);
                 let name = self.next_name(&mut parts);
                 let caption = self.next_text(&mut parts);
@@ -128,6 +141,7 @@ impl Lowerer {
                     name,
                     caption,
                     locations,
+                    span,
                 })
             }
             _ => return None,
@@ -148,6 +162,7 @@ impl Lowerer {
     }
 
     fn group(&self, pair: Pair<'_, Rule>) -> Group {
+        let span = self.span(&pair);
         let mut parts = inner(pair);
         let name = self.next_name(&mut parts);
         let caption = self.next_text(&mut parts);
@@ -165,10 +180,12 @@ impl Lowerer {
             caption,
             default,
             actions,
+            span,
         }
     }
 
     fn action(&self, pair: Pair<'_, Rule>) -> Action {
+        let span = self.tight_span(&pair);
         let mut parts = inner(pair);
         let flag_pair = parts.next();
         let flag = flag_pair.map_or(Spanned::new(ActionFlag::Inherit, Span::default()), |p| {
@@ -185,11 +202,15 @@ impl Lowerer {
             flag,
             name,
             description,
+            span,
         }
     }
 
     fn field_block(&self, pair: Pair<'_, Rule>) -> FieldBlock {
-        let mut block = FieldBlock::default();
+        let mut block = FieldBlock {
+            span: self.span(&pair),
+            ..FieldBlock::default()
+        };
         for p in inner(pair) {
             match p.as_rule() {
                 Rule::use_schema => block.uses.extend(inner(p).map(|n| self.name(&n))),
@@ -287,12 +308,14 @@ impl Lowerer {
     }
 
     fn type_decl(&self, pair: Pair<'_, Rule>) -> TypeDecl {
+        let span = self.tight_span(&pair);
         let mut parts = inner(pair);
         let name = self.next_name(&mut parts);
         let mut decl = TypeDecl {
             ty: TypeExpr::Named(Spanned::new(String::new(), name.span)),
             name,
             clauses: Vec::new(),
+            span,
         };
         for p in parts {
             match p.as_rule() {
@@ -351,14 +374,23 @@ impl Lowerer {
     }
 
     fn region(&self, pair: Pair<'_, Rule>) -> Region {
+        let (whole, full, tight) = (pair.as_span(), self.span(&pair), self.tight_span(&pair));
         let mut parts = inner(pair);
         let name = self.next_name(&mut parts);
         let display = self.next_text(&mut parts);
+        // With a block, pest's span ends at its `}`; without one, it takes in the white space
+        // and comments tried after the display name.
+        let rest = whole
+            .as_str()
+            .get((display.span.end as usize).saturating_sub(self.base + whole.start())..)
+            .unwrap_or("");
+        let span = if opens_block(rest) { full } else { tight };
         let mut region = Region {
             name,
             display,
             zones: Vec::new(),
             aliases: Vec::new(),
+            span,
         };
         for p in parts {
             let list = if p.as_rule() == Rule::zones {
@@ -372,6 +404,7 @@ impl Lowerer {
     }
 
     fn target(&self, pair: Pair<'_, Rule>) -> Target {
+        let span = self.tight_span(&pair);
         let mut parts = inner(pair);
         let name = self.next_name(&mut parts);
         let kind = self.next_name(&mut parts);
@@ -380,6 +413,7 @@ impl Lowerer {
             name,
             kind,
             description,
+            span,
         }
     }
 
@@ -479,6 +513,20 @@ fn is_keyword(rule: Rule) -> bool {
     )
 }
 
+/// Whether only white space and comments stand before a `{` at the start of `text`.
+fn opens_block(mut text: &str) -> bool {
+    loop {
+        text = text.trim_start_matches([' ', '\t', '\r', '\n', '\u{FEFF}']);
+        if let Some(rest) = text.strip_prefix("//") {
+            text = rest.find('\n').map_or("", |n| &rest[n..]);
+        } else if let Some(rest) = text.strip_prefix("/*") {
+            text = rest.find("*/").map_or("", |n| &rest[n + 2..]);
+        } else {
+            return text.starts_with('{');
+        }
+    }
+}
+
 /// Resolves the escapes the grammar admits: `\"`, `\\`, `\n`, `\t`, `\u{...}`.
 fn unescape(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
@@ -505,10 +553,17 @@ fn unescape(raw: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::unescape;
+    use super::{opens_block, unescape};
 
     #[test]
     fn unescapes_the_escapes_the_grammar_admits() {
         assert_eq!(unescape(r#"a\"b\\c\nd\te\u{e9}"#), "a\"b\\c\nd\te\u{e9}");
+    }
+
+    #[test]
+    fn sees_a_block_behind_comments() {
+        assert!(opens_block(" // c {\n /* { */ {}"));
+        assert!(!opens_block(" // {\nregion"));
+        assert!(!opens_block(" /* { */"));
     }
 }

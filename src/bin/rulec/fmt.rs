@@ -1,0 +1,101 @@
+//! `rulec fmt`: rewrite `.rules` files in the canonical layout, or show what would change.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use miette::{GraphicalReportHandler, NamedSource, Report};
+use rulec::format::format;
+use rulec::source::{self, Source};
+use rulec::syntax::SyntaxError;
+
+use crate::cli::{FAILED, FmtArgs, OK, USAGE};
+use crate::{diff, render};
+
+/// What happened to the files.
+#[derive(Debug, Default)]
+struct Tally {
+    files: usize,
+    changed: usize,
+    unparsed: usize,
+    unwritten: usize,
+}
+
+pub(crate) fn run(args: &FmtArgs) -> u8 {
+    let sources = match source::read_sources(&args.paths) {
+        Ok(sources) => sources,
+        Err(error) => return render::fatal(error),
+    };
+    let mut tally = Tally::default();
+    let mut out = std::io::stdout().lock();
+    for source in &sources {
+        let written = file(source, args.check, &mut out, &mut tally);
+        if let Err(error) = written.and_then(|()| out.flush()) {
+            eprintln!("error: cannot write the report: {error}");
+            return USAGE;
+        }
+    }
+    eprintln!("{}", summary(&tally, args.check));
+    if tally.unwritten > 0 {
+        USAGE
+    } else if tally.unparsed > 0 || (args.check && tally.changed > 0) {
+        FAILED
+    } else {
+        OK
+    }
+}
+
+/// Formats one file: reports its syntax error, or prints its diff (`check`), or rewrites it.
+fn file(source: &Source, check: bool, out: &mut impl Write, tally: &mut Tally) -> io::Result<()> {
+    tally.files += 1;
+    let formatted = match format(&source.text) {
+        Ok(formatted) if formatted == source.text => return Ok(()),
+        Ok(formatted) => formatted,
+        Err(error) => {
+            eprint!("{}", syntax_report(source, error));
+            tally.unparsed += 1;
+            return Ok(());
+        }
+    };
+    if check {
+        tally.changed += 1;
+        return write!(
+            out,
+            "{}",
+            diff::unified(&source.name, &source.text, &formatted)
+        );
+    }
+    if let Err(error) = std::fs::write(&source.name, &formatted) {
+        eprintln!("error: cannot write `{}`: {error}", source.name);
+        tally.unwritten += 1;
+        return Ok(());
+    }
+    tally.changed += 1;
+    writeln!(out, "formatted {}", source.name)
+}
+
+/// The syntax error of a file as miette's graphical report, with the file's text.
+fn syntax_report(source: &Source, error: SyntaxError) -> String {
+    let handler = GraphicalReportHandler::new_themed(render::theme())
+        .with_width(render::terminal_width())
+        .with_links(false);
+    let named = NamedSource::new(&source.name, source.text.clone());
+    let report = Report::new(error).with_source_code(named);
+    let mut out = String::new();
+    if handler.render_report(&mut out, report.as_ref()).is_err() {
+        out = format!("error: {}: {report}", source.name);
+    }
+    out.push('\n');
+    out
+}
+
+/// `formatted 1 of 5 files`, `would reformat 1 of 5 files; 1 has a syntax error`.
+fn summary(tally: &Tally, check: bool) -> String {
+    let verb = if check { "would reformat" } else { "formatted" };
+    let plural = if tally.files == 1 { "" } else { "s" };
+    let mut line = format!("{verb} {} of {} file{plural}", tally.changed, tally.files);
+    if tally.unparsed > 0 {
+        let has = if tally.unparsed == 1 { "has" } else { "have" };
+        let _ = write!(line, "; {} {has} a syntax error", tally.unparsed);
+    }
+    line
+}
