@@ -22,6 +22,7 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
         Format::Human => render::human(diagnostics, &summary),
         Format::Json => render::json(diagnostics, &summary),
         Format::Github => render::github(diagnostics, &summary),
+        Format::Sarif => render::sarif(diagnostics, &summary),
     };
     if let Err(error) = written.and_then(|()| std::io::stdout().flush()) {
         eprintln!("error: cannot write the report: {error}");
