@@ -1,0 +1,368 @@
+//! The decision corpus: one event per file in `tests/fixtures/events/`, each an edge case of
+//! DOMAIN.md §9, decided against the shipped catalog in `rules/`.
+//!
+//! A file is named `[CONTEXT__]VERDICT__CASE.json`. `CONTEXT` chooses the enabled event types:
+//! none for each service's defaults, `data_enabled` for management and data, `data_only` for
+//! data alone. `VERDICT` is the verdict the case must get. [`EXPECTED`] pins, per file, the
+//! location, targets or reason and every violation's code, path and level, so that accepting a
+//! wrong snapshot cannot hide a wrong decision; the snapshot adds the messages and help.
+//!
+//! The end of the file checks route semantics the shipped routes cannot show (a `*` rule and
+//! `global`, a `drop`-only match, zone rules) on small catalogs of their own.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "tests"
+)]
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::LazyLock;
+
+use rulec::catalog::EventType::{Data, Management};
+use rulec::eval::ViolationLevel;
+use rulec::{Catalog, Context, Decision, Evaluator, Source};
+
+/// Every fixture and what it must be decided: `VERDICT [@LOCATION] [->TARGETS | REASON]`,
+/// then each violation as `E:` (error) or `W:` (warning), its code and its path.
+#[rustfmt::skip]
+const EXPECTED: &[(&str, &str)] = &[
+    // §9.1 digest vs tag
+    ("route__image_push_tag_request_digest_id", "route @us-south ->logs,siem,archive"),
+    ("route__image_pull_digest_request", "route @us-south ->logs,siem,archive"),
+    ("reject__image_push_success_without_digest_id", "reject @us-south E:eval::pattern_mismatch/target/id"),
+    ("route__image_tag_failed_before_digest_tag_id", "route @us-south ->logs,archive"),
+    ("route__image_pull_failed_before_digest_tag_id", "route @us-south ->logs,siem,archive"),
+    // §9.2 aliases, §9.3 au-syd -> jp-tok, §9.4 global registry -> us-south
+    ("route__alias_ap_north_is_jp_tok", "route @jp-tok ->logs,siem,archive"),
+    ("route__alias_ap_south_is_au_syd_moved_to_jp_tok", "route @jp-tok ->logs,siem,archive"),
+    ("route__alias_eu_central_is_eu_de", "route @eu-de ->logs,archive,siem"),
+    ("route__alias_uk_south_is_eu_gb", "route @eu-gb ->logs,archive,siem"),
+    ("route__cloudant_alias_ap_south_stays_au_syd", "route @au-syd ->logs"),
+    ("route__registry_au_syd_moved_to_jp_tok", "route @jp-tok ->logs,siem,archive"),
+    ("route__registry_zone_au_syd_1_moved_to_jp_tok", "route @jp-tok ->logs,siem,archive"),
+    ("route__registry_global_moved_to_us_south", "route @us-south ->logs,siem,archive"),
+    ("route__cloudant_global_stays_global_default_targets", "route @global ->logs,archive"),
+    // §9.5 route semantics: fan-out, first match wins, drop rule, `global`
+    ("route__fan_out_each_target_once", "route @eu-de ->logs,archive,siem"),
+    ("route__registry_management_event_not_in_security_route", "route @eu-gb ->logs,archive"),
+    ("data_enabled__route__cloudant_in_che_first_match_drop_rule", "route @in-che ->logs"),
+    ("data_enabled__route__cloudant_global_data_event_global_rule", "route @global ->siem,archive"),
+    // §9.6 hierarchical match
+    ("route__zone_eu_de_2_in_region_eu_de", "route @eu-de ->logs,archive"),
+    ("reject__bogus_location_eu_des_unroutable", "reject E:eval::unroutable/logSourceCRN"),
+    ("reject__bogus_zone_eu_de_9_unroutable", "reject E:eval::unroutable/logSourceCRN"),
+    // §9.7 unknown or typo'd actions
+    ("reject__unknown_action_image_psuh", "reject E:eval::unknown_action/action"),
+    ("reject__unknown_action_cloudant_comma_typo", "reject E:eval::unknown_action/action"),
+    ("reject__unknown_action_unicode_hyphen_lookalike", "reject E:eval::unknown_action/action"),
+    ("reject__unknown_action_two_parts", "reject E:eval::unknown_action/action"),
+    ("reject__action_missing", "reject E:eval::missing_field/action"),
+    ("reject__action_not_a_string", "reject E:eval::type_mismatch/action"),
+    // §9.8 verbs outside IBM's list
+    ("route__verb_retention_analyze", "route @us-south ->logs"),
+    ("route__verb_csp_capture", "route @eu-gb ->logs,archive"),
+    ("data_enabled__route__verb_sapi_userinfo", "route @us-east ->logs,siem"),
+    // §9.9 data events while data collection is off; the data flag
+    ("drop__cloudant_data_event_collection_off", "drop data-events-disabled"),
+    ("data_enabled__route__cloudant_data_event", "route @us-east ->logs,siem"),
+    ("data_only__drop__registry_management_event_disabled", "drop management-events-disabled"),
+    ("data_only__route__cloudant_management_event_required", "route @eu-gb ->logs,archive"),
+    ("reject__data_flag_false_on_data_action_image_pull", "reject @us-south E:eval::data_flag_mismatch/dataEvent"),
+    ("reject__data_flag_true_on_management_action_image_tag", "reject @us-south E:eval::data_flag_mismatch/dataEvent"),
+    ("reject__data_flag_quoted_true_on_management_action", "reject @us-south W:eval::type_mismatch/dataEvent E:eval::data_flag_mismatch/dataEvent"),
+    ("reject__cloudant_data_event_flagged_as_management", "reject @us-east E:eval::data_flag_mismatch/dataEvent"),
+    // §9.10 type sloppiness
+    ("route__quoted_data_event_true_warns", "route @us-south ->logs,siem,archive W:eval::type_mismatch/dataEvent"),
+    ("route__quoted_reason_code_200_warns", "route @us-south ->logs,siem,archive W:eval::type_mismatch/reason/reasonCode"),
+    ("route__quoted_save_service_copy_warns", "route @us-south ->logs,siem,archive W:eval::type_mismatch/saveServiceCopy"),
+    ("route__missing_data_event_warns", "route @us-south ->logs,siem,archive W:eval::missing_field/dataEvent"),
+    ("reject__data_event_yes_is_not_a_bool", "reject @us-south E:eval::type_mismatch/dataEvent"),
+    ("reject__reason_code_not_a_number", "reject @us-south E:eval::type_mismatch/reason/reasonCode"),
+    ("route__include_ibm_string_true", "route @us-south ->logs"),
+    ("reject__include_ibm_bool_true", "reject @us-south E:eval::type_mismatch/requestData/RequestParameters/includeIBM"),
+    ("reject__include_ibm_yes", "reject @us-south E:eval::enum_mismatch/requestData/RequestParameters/includeIBM"),
+    // §9.11 legitimately empty or missing fields
+    ("route__target_name_empty", "route @us-south ->logs,siem,archive"),
+    ("route__target_name_empty_on_failed_delete", "route @us-south ->logs,siem,archive"),
+    ("reject__target_name_missing", "reject @us-south E:eval::missing_field/target/name"),
+    ("route__initiator_host_address_empty", "route @us-south ->logs,siem,archive"),
+    ("route__initiator_id_empty_scheduled_job", "route @us-south ->logs,siem,archive"),
+    ("route__target_resource_group_id_absent", "route @us-south ->logs"),
+    ("route__target_resource_group_id_present", "route @us-south ->logs,siem,archive"),
+    ("route__target_id_ibmid", "route @eu-gb ->logs,archive"),
+    ("route__request_data_absent", "route @eu-gb ->logs,archive"),
+    ("route__request_data_empty_object", "route @eu-gb ->logs,archive"),
+    ("route__request_data_legacy_json_string", "route @eu-gb ->logs,archive"),
+    ("reject__request_data_legacy_string_is_searched", "reject @us-south E:eval::enum_mismatch/requestData/RequestParameters/includeIBM"),
+    ("reject__request_data_array", "reject @eu-gb E:eval::type_mismatch/requestData"),
+    // §9.12 eventTime
+    ("route__event_time_no_fraction", "route @us-south ->logs,siem,archive"),
+    ("route__event_time_fraction_1_digit", "route @us-south ->logs,siem,archive"),
+    ("route__event_time_fraction_3_digits", "route @us-south ->logs,siem,archive"),
+    ("route__event_time_fraction_6_digits", "route @us-south ->logs,siem,archive"),
+    ("route__event_time_z", "route @us-south ->logs,siem,archive"),
+    ("route__event_time_colon_offset", "route @us-south ->logs,siem,archive"),
+    ("reject__event_time_fraction_7_digits", "reject @us-south E:eval::type_mismatch/eventTime"),
+    ("reject__event_time_lowercase_t", "reject @us-south E:eval::type_mismatch/eventTime"),
+    ("reject__event_time_no_offset", "reject @us-south E:eval::type_mismatch/eventTime"),
+    ("reject__event_time_space_separator", "reject @us-south E:eval::type_mismatch/eventTime"),
+    ("reject__event_time_epoch_number", "reject @us-south E:eval::type_mismatch/eventTime"),
+    // §9.13 logSourceCRN
+    ("reject__log_source_in_mum_unroutable", "reject E:eval::unroutable/logSourceCRN"),
+    ("route__log_source_crn_empty_trailing_segments", "route @eu-gb ->logs,archive"),
+    ("route__log_source_crn_cname_staging", "route @us-south ->logs,siem,archive"),
+    ("reject__log_source_crn_missing", "reject E:eval::missing_field/logSourceCRN E:eval::unroutable/logSourceCRN"),
+    ("reject__log_source_crn_too_few_segments", "reject E:eval::type_mismatch/logSourceCRN E:eval::unroutable/logSourceCRN"),
+    ("reject__log_source_crn_not_a_crn", "reject E:eval::type_mismatch/logSourceCRN E:eval::unroutable/logSourceCRN"),
+    ("reject__log_source_crn_not_a_string", "reject E:eval::type_mismatch/logSourceCRN E:eval::unroutable/logSourceCRN"),
+    ("reject__log_source_crn_empty_location", "reject E:eval::unroutable/logSourceCRN"),
+    // §9.14 case-sensitive enums
+    ("reject__outcome_capitalised_success", "reject @us-south E:eval::enum_mismatch/outcome"),
+    ("reject__severity_capitalised_critical", "reject @us-south E:eval::enum_mismatch/severity"),
+    ("reject__address_type_lowercase_ipv4", "reject @us-south E:eval::enum_mismatch/initiator/host/addressType"),
+    ("reject__observer_name_lowercase", "reject @us-south E:eval::enum_mismatch/observer/name"),
+    ("route__outcome_unknown_warns", "route @us-south ->logs,siem,archive W:eval::discouraged_value/outcome"),
+    ("route__response_status_warn", "route @eu-gb ->logs,archive"),
+    ("reject__response_status_warn_lowercase", "reject @eu-gb E:eval::enum_mismatch/responseData/status"),
+    // input forms (the whole file is one input)
+    ("reject__input_not_json", "reject E:eval::invalid_json"),
+    ("reject__input_truncated_object", "reject E:eval::invalid_json"),
+    ("reject__input_json_array", "reject E:eval::invalid_json"),
+    ("reject__input_json_string", "reject E:eval::invalid_json"),
+    ("reject__input_json_null", "reject E:eval::invalid_json"),
+    ("reject__input_duplicate_key", "reject E:eval::duplicate_key/dataEvent"),
+    ("reject__input_empty_object", "reject E:eval::missing_field/action E:eval::missing_field/outcome E:eval::missing_field/reason/reasonCode E:eval::missing_field/reason/reasonType E:eval::missing_field/severity E:eval::missing_field/eventTime W:eval::missing_field/dataEvent E:eval::missing_field/initiator/id E:eval::missing_field/initiator/name E:eval::missing_field/initiator/typeURI W:eval::missing_field/initiator/credential/type W:eval::missing_field/initiator/host/address W:eval::missing_field/initiator/host/addressType E:eval::missing_field/target/id E:eval::missing_field/target/name E:eval::missing_field/target/typeURI E:eval::missing_field/observer/name E:eval::missing_field/logSourceCRN W:eval::missing_field/message W:eval::missing_field/saveServiceCopy"),
+    ("route__input_pretty_printed_object", "route @us-south ->logs,siem,archive"),
+    ("route__input_extra_reserved_cadf_fields", "route @us-south ->logs,siem,archive"),
+];
+
+static CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
+    Catalog::load(concat!(env!("CARGO_MANIFEST_DIR"), "/rules")).expect("the shipped rules load")
+});
+
+/// The file name without `.json`.
+fn case_name(path: &Path) -> String {
+    path.file_stem().unwrap().to_string_lossy().into_owned()
+}
+
+/// The context a case name asks for, and the rest of the name (`VERDICT__CASE`).
+fn context_of(name: &str) -> (Context, &str) {
+    if let Some(rest) = name.strip_prefix("data_enabled__") {
+        (Context::with_types(&[Management, Data]), rest)
+    } else if let Some(rest) = name.strip_prefix("data_only__") {
+        (Context::with_types(&[Data]), rest)
+    } else {
+        (Context::defaults(), name)
+    }
+}
+
+/// A decision in one line: verdict, location, targets or reason, then each violation.
+fn summary(decision: &Decision) -> String {
+    let mut parts = vec![decision.verdict.to_string()];
+    if let Some(location) = &decision.location {
+        parts.push(format!("@{location}"));
+    }
+    if let Some(targets) = &decision.targets {
+        parts.push(format!("->{}", targets.join(",")));
+    }
+    if let Some(reason) = decision.reason {
+        parts.push(reason.as_str().to_owned());
+    }
+    for violation in &decision.violations {
+        let level = match violation.level {
+            ViolationLevel::Error => "E",
+            ViolationLevel::Warning => "W",
+        };
+        parts.push(format!("{level}:{}{}", violation.code, violation.path));
+    }
+    parts.join(" ")
+}
+
+fn decide(path: &Path) -> Decision {
+    let (context, _) = context_of(&case_name(path));
+    let bytes = std::fs::read(path).unwrap();
+    Evaluator::new(&CATALOG)
+        .with_context(context)
+        .evaluate(&bytes, 0)
+}
+
+#[test]
+fn every_event_of_the_corpus_gets_its_decision() {
+    insta::glob!("fixtures/events/*.json", |path| {
+        let name = case_name(path);
+        let decision = decide(path);
+        let (_, rest) = context_of(&name);
+        let (verdict, _) = rest.split_once("__").expect("VERDICT__CASE");
+        assert_eq!(decision.verdict.as_str(), verdict, "{name}: verdict");
+        let expected = EXPECTED
+            .iter()
+            .find(|(case, _)| *case == name)
+            .map(|(_, expected)| *expected);
+        assert_eq!(Some(summary(&decision).as_str()), expected, "{name}");
+        insta::assert_snapshot!(serde_json::to_string_pretty(&decision).unwrap());
+    });
+}
+
+#[test]
+fn every_fixture_has_an_expectation_and_every_expectation_a_fixture() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/events");
+    let files: BTreeSet<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "json"))
+        .map(|path| case_name(&path))
+        .collect();
+    let expected: BTreeSet<String> = EXPECTED.iter().map(|(c, _)| (*c).to_owned()).collect();
+    assert_eq!(files, expected);
+    assert_eq!(expected.len(), EXPECTED.len(), "a case listed twice");
+}
+
+#[test]
+fn a_rejected_unknown_action_suggests_the_declared_one() {
+    let cases = [
+        (
+            "reject__unknown_action_image_psuh",
+            "did you mean `container-registry.image.push`?",
+        ),
+        (
+            "reject__unknown_action_cloudant_comma_typo",
+            "did you mean `cloudantnosqldb.replicator-design-document.write`?",
+        ),
+        (
+            "reject__unknown_action_unicode_hyphen_lookalike",
+            "it contains `‐` (U+2010 HYPHEN), which looks like `-`: did you mean `container-registry.image.push`?",
+        ),
+    ];
+    for (case, help) in cases {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/events")
+            .join(format!("{case}.json"));
+        let decision = decide(&path);
+        assert_eq!(decision.violations[0].help.as_deref(), Some(help), "{case}");
+    }
+}
+
+// ---------------------------------------------------------------- route semantics on small catalogs
+
+/// Regions, targets and one service with a management action, then `routes`.
+fn catalog(routes: &str) -> Catalog {
+    let text = format!(
+        r#"
+region eu-de "Frankfurt" {{ zones eu-de-1, eu-de-2 }}
+region eu-des "A region whose name extends eu-de"
+region us-south "Dallas"
+target a cloud_logs
+target b event_streams
+target c cloud_object_storage
+service svc "Service" {{
+  management thing.read "Read a thing."
+}}
+{routes}
+"#
+    );
+    Catalog::compile(vec![Source::new("test.rules", text)]).expect("the test catalog checks")
+}
+
+/// The summary of the decision for a `svc.thing.read` event located at `location`.
+fn route_at(catalog: &Catalog, location: &str) -> String {
+    let event = format!(
+        r#"{{"action":"svc.thing.read","dataEvent":false,"logSourceCRN":"crn:v1:bluemix:public:svc:{location}:a/1:::"}}"#
+    );
+    summary(&catalog.evaluate(event.as_bytes()))
+}
+
+#[test]
+fn a_star_rule_matches_global_events() {
+    let catalog = catalog("route r { * -> a }");
+    assert_eq!(route_at(&catalog, "global"), "route @global ->a");
+}
+
+#[test]
+fn a_region_rule_does_not_match_global_events() {
+    let catalog = catalog("route r { us-south, eu-de, eu-des -> a }");
+    assert_eq!(
+        route_at(&catalog, "global"),
+        "drop @global no-matching-route"
+    );
+}
+
+#[test]
+fn a_global_rule_matches_only_global_events() {
+    let catalog = catalog("route r { global -> a }\ndefault targets b");
+    assert_eq!(route_at(&catalog, "global"), "route @global ->a");
+    assert_eq!(route_at(&catalog, "us-south"), "route @us-south ->b");
+}
+
+#[test]
+fn a_region_rule_matches_the_zones_of_the_region() {
+    let catalog = catalog("route r { eu-de -> a }");
+    assert_eq!(route_at(&catalog, "eu-de-2"), "route @eu-de ->a");
+}
+
+#[test]
+fn a_region_rule_does_not_match_a_region_whose_name_extends_it() {
+    let catalog = catalog("route r { eu-de -> a }");
+    assert_eq!(
+        route_at(&catalog, "eu-des"),
+        "drop @eu-des no-matching-route"
+    );
+}
+
+#[test]
+fn a_zone_rule_matches_only_its_zone() {
+    let catalog = catalog("route r { eu-de-1 -> a }");
+    assert_eq!(route_at(&catalog, "eu-de-1"), "route @eu-de ->a");
+    assert_eq!(
+        route_at(&catalog, "eu-de-2"),
+        "drop @eu-de no-matching-route"
+    );
+    assert_eq!(route_at(&catalog, "eu-de"), "drop @eu-de no-matching-route");
+}
+
+#[test]
+fn within_a_route_the_first_matching_rule_wins() {
+    let catalog = catalog("route r {\n  eu-de -> a\n  * -> b\n}");
+    assert_eq!(route_at(&catalog, "eu-de-1"), "route @eu-de ->a");
+    assert_eq!(route_at(&catalog, "us-south"), "route @us-south ->b");
+}
+
+#[test]
+fn every_matching_route_fires_and_each_target_gets_one_copy() {
+    let catalog =
+        catalog("route r1 { * -> b, a }\nroute r2 { eu-de -> a, c }\nroute r3 { us-south -> c }");
+    assert_eq!(route_at(&catalog, "eu-de"), "route @eu-de ->b,a,c");
+}
+
+#[test]
+fn a_match_with_only_drop_rules_drops_and_skips_the_default_targets() {
+    let catalog = catalog("route r { eu-de -> drop\n * -> a }\ndefault targets b");
+    assert_eq!(
+        route_at(&catalog, "eu-de-2"),
+        "drop @eu-de dropped-by-route"
+    );
+}
+
+#[test]
+fn a_drop_rule_in_one_route_does_not_stop_another_route() {
+    let catalog = catalog("route r1 { eu-de -> drop }\nroute r2 { * -> a }");
+    assert_eq!(route_at(&catalog, "eu-de"), "route @eu-de ->a");
+}
+
+#[test]
+fn default_targets_receive_only_what_no_route_matched() {
+    let catalog = catalog("route r { us-south -> a }\ndefault targets b, c");
+    assert_eq!(route_at(&catalog, "us-south"), "route @us-south ->a");
+    assert_eq!(route_at(&catalog, "eu-de"), "route @eu-de ->b,c");
+}
+
+#[test]
+fn without_routes_or_default_targets_an_event_is_dropped() {
+    let catalog = catalog("");
+    assert_eq!(
+        route_at(&catalog, "us-south"),
+        "drop @us-south no-matching-route"
+    );
+}
