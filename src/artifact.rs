@@ -81,6 +81,18 @@ pub enum ArtifactError {
         /// This rulec's version.
         version: &'static str,
     },
+    /// Larger than the artifact size limit.
+    #[error("the artifact is {size} bytes, more than the limit of {limit}")]
+    #[diagnostic(
+        code(artifact::too_large),
+        help("a catalog this large is unlikely: check that the file is the artifact you meant")
+    )]
+    TooLarge {
+        /// Its size.
+        size: u64,
+        /// The limit, [`crate::limits::MAX_ARTIFACT_BYTES`].
+        limit: usize,
+    },
     /// Damaged: the content does not match its hash, or does not fit the format.
     #[error("the artifact is corrupt: {reason}")]
     #[diagnostic(
@@ -170,6 +182,13 @@ pub fn write(
 
 /// Reads an artifact (JSON or YAML): checks what it is, its version and its hash.
 pub fn read(bytes: &[u8]) -> Result<Catalog, ArtifactError> {
+    let limit = crate::limits::MAX_ARTIFACT_BYTES;
+    if bytes.len() > limit {
+        return Err(ArtifactError::TooLarge {
+            size: bytes.len() as u64,
+            limit,
+        });
+    }
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
     let parsed: Result<ArtifactIn, String> = if first == Some(&b'{') {
         serde_json::from_slice(bytes).map_err(|e| e.to_string())
@@ -239,6 +258,11 @@ impl Catalog {
         if path.is_dir() || path.extension().is_some_and(|e| e == "rules") {
             let sources = source::read_sources(&[path.to_owned()])?;
             return Ok(Catalog::compile(sources)?);
+        }
+        let size = std::fs::metadata(path).map_or(0, |m| m.len());
+        let limit = crate::limits::MAX_ARTIFACT_BYTES;
+        if usize::try_from(size).map_or(true, |s| s > limit) {
+            return Err(ArtifactError::TooLarge { size, limit }.into());
         }
         let bytes = std::fs::read(path).map_err(|e| SourceError::Unreadable {
             path: path.display().to_string(),

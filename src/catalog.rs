@@ -135,7 +135,10 @@ impl TryFrom<PatternSource> for Pattern {
     type Error = regex::Error;
 
     fn try_from(value: PatternSource) -> Result<Self, Self::Error> {
-        let regex = Arc::new(Regex::new(&value.pattern)?);
+        let regex = regex::RegexBuilder::new(&value.pattern)
+            .size_limit(crate::limits::REGEX_SIZE_LIMIT)
+            .build()?;
+        let regex = Arc::new(regex);
         Ok(Pattern::new(value.pattern, value.level, regex))
     }
 }

@@ -150,8 +150,14 @@ pub const CODES: &[Code] = &[
         "eval::unroutable",
         "an event whose location is missing, malformed or unknown",
     ),
-    error("eval::duplicate_key", "an object with the same key twice: the event is ambiguous"),
-    error("eval::event_too_large", "an event larger than the size limit"),
+    error(
+        "eval::duplicate_key",
+        "an object with the same key twice: the event is ambiguous",
+    ),
+    error(
+        "eval::event_too_large",
+        "an event larger than the size limit",
+    ),
     error(
         "eval::internal",
         "a decision rulec could not serialise (a bug: please report it)",
@@ -168,6 +174,18 @@ pub const CODES: &[Code] = &[
     error(
         "artifact::corrupt",
         "an artifact whose content does not match its hash or its format",
+    ),
+    error(
+        "limit::declarations",
+        "a catalog with more declarations than the limit",
+    ),
+    error(
+        "artifact::too_large",
+        "an artifact larger than the size limit",
+    ),
+    error(
+        "io::too_large",
+        "a `.rules` file larger than the size limit",
     ),
     error(
         "io::unreadable",

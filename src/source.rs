@@ -243,6 +243,20 @@ pub enum SourceError {
         /// 1-based byte within that line.
         byte: usize,
     },
+    /// A file over the size limit.
+    #[error("`{path}` is {size} bytes, more than the limit of {limit}")]
+    #[diagnostic(
+        code(io::too_large),
+        help("split the catalog into several files in one directory")
+    )]
+    TooLarge {
+        /// The path.
+        path: String,
+        /// Its size.
+        size: u64,
+        /// The limit, [`crate::limits::MAX_RULES_FILE_BYTES`].
+        limit: usize,
+    },
     /// A directory without any `.rules` file.
     #[error("no `.rules` files in `{path}`")]
     #[diagnostic(
@@ -303,10 +317,20 @@ fn collect_rules(
 /// Reads one file as a [`Source`] named by its path.
 pub fn read_source(path: &std::path::Path) -> Result<Source, SourceError> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| SourceError::Unreadable {
+    let unreadable = |e: std::io::Error| SourceError::Unreadable {
         path: name.clone(),
         reason: e.to_string(),
-    })?;
+    };
+    let size = std::fs::metadata(path).map_err(unreadable)?.len();
+    let limit = crate::limits::MAX_RULES_FILE_BYTES;
+    if usize::try_from(size).map_or(true, |s| s > limit) {
+        return Err(SourceError::TooLarge {
+            path: name,
+            size,
+            limit,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(unreadable)?;
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Source::new(name, text)),
         Err(error) => {

@@ -289,6 +289,20 @@ pub enum CheckError {
         help: String,
     },
 
+    /// More declarations than [`crate::limits::MAX_DECLARATIONS`].
+    #[error("the catalog has more than {limit} declarations")]
+    #[diagnostic(
+        code(limit::declarations),
+        help(
+            "a catalog this large is unlikely to be intended; split it into catalogs per team, or check for generated duplicates"
+        )
+    )]
+    TooManyDeclarations {
+        limit: usize,
+        #[label("the limit is passed in this file")]
+        span: SourceSpan,
+    },
+
     /// A named type nothing refers to.
     #[error("type `{name}` is never used")]
     #[diagnostic(

@@ -394,7 +394,11 @@ impl<'a> Context<'a> {
     ) -> Vec<Conditional> {
         let mut conditionals = Vec::new();
         for index in 0..actions.services.len() {
-            let Some((mut built, blocks)) = actions.services.get(index).map(|(s, b)| (s.clone(), b.clone())) else {
+            let Some((mut built, blocks)) = actions
+                .services
+                .get(index)
+                .map(|(s, b)| (s.clone(), b.clone()))
+            else {
                 continue;
             };
             let service = built.name.clone();

@@ -20,8 +20,7 @@ use crate::catalog::{Catalog, CatalogData};
 use crate::source::{SharedSources, Source, SourceSet, Span};
 use crate::syntax;
 
-/// The compiled size above which a regex is refused (the `regex` crate's `size_limit`).
-pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
+pub use crate::limits::REGEX_SIZE_LIMIT;
 
 /// Checks the sources of one catalog and builds it.
 ///
@@ -39,6 +38,7 @@ pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
 #[derive(Debug, Default)]
 pub struct Checker {
     sources: SourceSet,
+    max_declarations: Option<usize>,
 }
 
 /// What [`Checker::check`] found: the catalog when there was no error, and every diagnostic.
@@ -183,6 +183,16 @@ impl Checker {
         Self::default()
     }
 
+    /// The same checker with another declaration limit (default
+    /// [`crate::limits::MAX_DECLARATIONS`]).
+    #[must_use]
+    pub fn with_max_declarations(self, max: usize) -> Self {
+        Self {
+            max_declarations: Some(max),
+            ..self
+        }
+    }
+
     /// Adds one file of the catalog.
     pub fn add(&mut self, source: Source) {
         self.sources.add(source);
@@ -193,9 +203,23 @@ impl Checker {
     pub fn check(self) -> Checked {
         let mut list = Vec::new();
         let mut files = Vec::new();
+        let limit = self
+            .max_declarations
+            .unwrap_or(crate::limits::MAX_DECLARATIONS);
+        let mut declarations = 0;
         for (base, source) in self.sources.files() {
             match syntax::parse(&source.text, base) {
-                Ok(file) => files.push(file),
+                Ok(file) => {
+                    declarations += count_declarations(&file);
+                    if declarations > limit {
+                        list.push(CheckError::TooManyDeclarations {
+                            limit,
+                            span: Span::new(base, base + source.text.len().min(1)).into(),
+                        });
+                        break;
+                    }
+                    files.push(file);
+                }
                 Err(error) => list.push(CheckError::from(error)),
             }
         }
@@ -221,6 +245,36 @@ impl Checker {
             summary,
         }
     }
+}
+
+/// How many declarations a file holds: items, and inside them actions, field lines, zones,
+/// aliases, route rules and names listed.
+fn count_declarations(file: &ast::File) -> usize {
+    let block = |b: &ast::FieldBlock| 1 + b.uses.len() + b.fields.len();
+    file.items
+        .iter()
+        .map(|item| match item {
+            Item::Service(s) => {
+                s.items
+                    .iter()
+                    .map(|i| match i {
+                        ast::ServiceItem::Group(g) => 1 + g.actions.len(),
+                        ast::ServiceItem::Fields(f) => f.actions.len() + block(&f.block),
+                        ast::ServiceItem::When(w) => block(&w.block),
+                        ast::ServiceItem::Locations(l) => 1 + l.locations.len(),
+                        _ => 1,
+                    })
+                    .sum::<usize>()
+                    + 1
+            }
+            Item::Schema(s) => block(&s.block),
+            Item::Envelope(b) => block(b),
+            Item::When(w) => block(&w.block),
+            Item::Region(r) => 1 + r.zones.len() + r.aliases.len(),
+            Item::Route(r) => 1 + r.rules.len(),
+            Item::Type(_) | Item::Target(_) | Item::Defaults(_) => 1,
+        })
+        .sum()
 }
 
 /// A declaration that can be referred to, and whether anything did.

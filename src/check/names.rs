@@ -150,13 +150,23 @@ impl<'a> Context<'a> {
         let mut actions = Actions::default();
         let mut blocks: Vec<&'a ast::Service> = items
             .iter()
-            .filter_map(|i| if let Item::Service(s) = i { Some(s) } else { None })
+            .filter_map(|i| {
+                if let Item::Service(s) = i {
+                    Some(s)
+                } else {
+                    None
+                }
+            })
             .collect();
         blocks.sort_by(|a, b| a.name.node.cmp(&b.name.node));
         for same in blocks.chunk_by(|a, b| a.name.node == b.name.node) {
             let Some(first) = same.first() else { continue };
             self.check_service_name(&first.name);
-            for other in same.iter().skip(1).filter(|b| b.display.node != first.display.node) {
+            for other in same
+                .iter()
+                .skip(1)
+                .filter(|b| b.display.node != first.display.node)
+            {
                 self.report(CheckError::DuplicateDeclaration {
                     kind: "service",
                     name: other.name.node.clone(),
@@ -193,7 +203,12 @@ impl<'a> Context<'a> {
         }
     }
 
-    fn service(&mut self, blocks: &[&'a ast::Service], id: ServiceId, actions: &mut Actions<'a>) -> Service {
+    fn service(
+        &mut self,
+        blocks: &[&'a ast::Service],
+        id: ServiceId,
+        actions: &mut Actions<'a>,
+    ) -> Service {
         let first = blocks.first().copied();
         let mut service = Service {
             name: first.map(|b| b.name.node.clone()).unwrap_or_default(),
@@ -210,8 +225,12 @@ impl<'a> Context<'a> {
         let mut groups: Vec<&'a ast::Group> = Vec::new();
         for item in blocks.iter().flat_map(|b| &b.items) {
             match item {
-                ServiceItem::Collect(types) => collect = self.policy_line("collect", types, collect),
-                ServiceItem::Require(types) => require = self.policy_line("require", types, require),
+                ServiceItem::Collect(types) => {
+                    collect = self.policy_line("collect", types, collect);
+                }
+                ServiceItem::Require(types) => {
+                    require = self.policy_line("require", types, require);
+                }
                 ServiceItem::Group(group) => {
                     if let Some(first) = groups.iter().find(|g| g.name.node == group.name.node) {
                         self.duplicate("group", &group.name, first.name.span);
@@ -227,7 +246,9 @@ impl<'a> Context<'a> {
                         self.action(&service.name, id, action, Some((index, group)), actions);
                     }
                 }
-                ServiceItem::Action(action) => self.action(&service.name, id, action, None, actions),
+                ServiceItem::Action(action) => {
+                    self.action(&service.name, id, action, None, actions);
+                }
                 _ => {}
             }
         }
@@ -489,6 +510,10 @@ fn allowed_characters(kind: &str) -> String {
         "action" => "letters, digits, `-` and `_` in two parts, `object.verb`",
         _ => "letters, digits, `-` and `_`",
     };
-    let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
     format!("{article} {kind} name uses {allowed}")
 }

@@ -65,6 +65,9 @@ impl<R: BufRead> EventReader<R> {
             }
             if matches!(self.state, State::Start) {
                 self.state = State::Lines;
+                if let Some(rest) = self.line.strip_prefix(b"\xEF\xBB\xBF") {
+                    self.line = rest.to_vec();
+                }
                 let first = self.line.iter().find(|b| !b.is_ascii_whitespace()).copied();
                 let whole_line_json = serde_json::from_slice::<&RawValue>(&self.line).is_ok();
                 if first == Some(b'[') || (first == Some(b'{') && !whole_line_json) {
@@ -114,9 +117,7 @@ impl<R: BufRead> EventReader<R> {
     }
 }
 
-/// The most bytes kept of one line: a longer line (which the evaluator rejects as too large
-/// anyway) is cut there and the rest skipped, so that no input can exhaust memory.
-pub const LINE_CAP: usize = 64 << 20;
+pub use crate::limits::LINE_CAP;
 
 /// Reads one line, newline included, keeping at most `cap` bytes of it; returns the bytes read.
 fn read_line(reader: &mut impl BufRead, line: &mut Vec<u8>, cap: usize) -> io::Result<usize> {
@@ -155,11 +156,29 @@ fn array_items(text: &[u8]) -> Option<Vec<Range<usize>>> {
     Some(items.iter().map(|raw| range_in(text, raw.get())).collect())
 }
 
+/// The values of pretty-printed JSON. When a value is broken, the values before it are
+/// kept and the rest is split into lines, each its own event; `None` when even the first
+/// value is broken (then the whole input is read as lines: it is probably NDJSON).
 fn sequence_items(text: &[u8]) -> Option<Vec<Range<usize>>> {
-    serde_json::Deserializer::from_slice(text)
-        .into_iter::<&RawValue>()
-        .map(|raw| raw.ok().map(|raw| range_in(text, raw.get())))
-        .collect()
+    let mut stream = serde_json::Deserializer::from_slice(text).into_iter::<&RawValue>();
+    let mut items = Vec::new();
+    loop {
+        match stream.next() {
+            None => return Some(items),
+            Some(Ok(raw)) => items.push(range_in(text, raw.get())),
+            Some(Err(_)) if items.is_empty() => return None,
+            Some(Err(_)) => {
+                let start = stream.byte_offset();
+                let rest = text.get(start..).unwrap_or_default();
+                items.extend(
+                    lines(rest)
+                        .into_iter()
+                        .map(|r| r.start + start..r.end + start),
+                );
+                return Some(items);
+            }
+        }
+    }
 }
 
 fn lines(text: &[u8]) -> Vec<Range<usize>> {
@@ -228,6 +247,19 @@ mod tests {
     #[test]
     fn keeps_a_broken_array_as_one_event() {
         assert_eq!(events("[{\"a\":1},"), ["[{\"a\":1},\n"]);
+    }
+
+    #[test]
+    fn keeps_the_values_before_a_broken_one() {
+        assert_eq!(
+            events("{\n  \"a\": 1\n}\n{\"b\": }\n{\"c\":3}\n"),
+            ["{\n  \"a\": 1\n}", "{\"b\": }", "{\"c\":3}"]
+        );
+    }
+
+    #[test]
+    fn skips_a_byte_order_mark() {
+        assert_eq!(events("\u{FEFF}{\"a\":1}\n"), ["{\"a\":1}"]);
     }
 
     #[test]

@@ -34,12 +34,22 @@ pub(crate) fn locate<'a>(
         message,
         help: Some(help.to_owned()),
     };
-    let Some(text) = event.get("logSourceCRN").and_then(Value::as_str) else {
-        out.push(unroutable(
-            "no `logSourceCRN` to locate the event by".into(),
-            "the location segment of `logSourceCRN` decides where the event is routed",
-        ));
-        return None;
+    let text = match event.get("logSourceCRN") {
+        Some(Value::String(text)) => text,
+        found => {
+            let message = match found {
+                None | Some(Value::Null) => "no `logSourceCRN` to locate the event by".to_owned(),
+                Some(other) => format!(
+                    "`logSourceCRN` is {}, not a CRN string",
+                    super::validate::describe(other)
+                ),
+            };
+            out.push(unroutable(
+                message,
+                "the location segment of `logSourceCRN` decides where the event is routed",
+            ));
+            return None;
+        }
     };
     let Some(crn) = Crn::parse(text) else {
         out.push(unroutable(

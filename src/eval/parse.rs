@@ -6,8 +6,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-/// The largest event accepted by default, in bytes.
-pub const MAX_EVENT_BYTES: usize = 1 << 20;
+pub use crate::limits::MAX_EVENT_BYTES;
 
 /// Why an input is not an event.
 #[derive(Debug)]
@@ -145,7 +144,7 @@ mod tests {
     fn refuses_a_repeated_key_and_says_where() {
         match parse(br#"{"a":{"b":1,"b":2}}"#) {
             Err(ParseError::DuplicateKey { object, key }) => {
-                assert_eq!((object.as_str(), key.as_str()), ("/a", "b"))
+                assert_eq!((object.as_str(), key.as_str()), ("/a", "b"));
             }
             other => panic!("{other:?}"),
         }

@@ -123,6 +123,24 @@ pub(crate) fn run(args: &EvalArgs) -> u8 {
     if failed { FAILED } else { OK }
 }
 
+/// Writes a rejected input as one line: verbatim, unless it spans lines (an array item or
+/// pretty-printed JSON), which is written minified so that the file stays one event per line.
+fn write_dead_letter(file: &mut impl Write, event: &[u8]) -> io::Result<()> {
+    if event.contains(&b'\n') {
+        if let Ok(value) = serde_json::from_slice::<serde_json::Value>(event) {
+            serde_json::to_writer(&mut *file, &value)?;
+            return file.write_all(b"\n");
+        }
+        for line in event.split(|b| *b == b'\n') {
+            file.write_all(line.strip_suffix(b"\r").unwrap_or(line))?;
+            file.write_all(b" ")?;
+        }
+        return file.write_all(b"\n");
+    }
+    file.write_all(event)?;
+    file.write_all(b"\n")
+}
+
 fn open(input: &Path) -> io::Result<Box<dyn BufRead>> {
     if input == Path::new("-") {
         Ok(Box::new(BufReader::new(io::stdin().lock())))
@@ -145,8 +163,7 @@ fn evaluate_stream(
         out.write_all(b"\n")?;
         if decision.verdict == Verdict::Reject {
             if let Some(file) = dead_letter.as_deref_mut() {
-                file.write_all(event)?;
-                file.write_all(b"\n")?;
+                write_dead_letter(file, event)?;
             }
         }
         tally.add(&decision);

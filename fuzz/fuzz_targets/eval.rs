@@ -1,0 +1,17 @@
+//! Evaluate arbitrary bytes against the shipped catalog: always exactly one decision.
+#![no_main]
+
+use std::sync::OnceLock;
+
+use libfuzzer_sys::fuzz_target;
+use rulec::Catalog;
+
+static CATALOG: OnceLock<Catalog> = OnceLock::new();
+
+fuzz_target!(|data: &[u8]| {
+    let catalog = CATALOG.get_or_init(|| {
+        Catalog::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../rules")).expect("the shipped rules load")
+    });
+    let decision = catalog.evaluate(data);
+    let _ = decision.to_json();
+});

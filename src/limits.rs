@@ -1,0 +1,28 @@
+//! The limits that keep a careless or hostile input from taking rulec down, with their
+//! defaults. Each limit hit is a clear error; for events, only that event is rejected.
+
+/// The largest `.rules` file read, in bytes (`io::too_large`).
+pub const MAX_RULES_FILE_BYTES: usize = 8 << 20;
+
+/// The most declarations (actions, field lines, types, schemas, regions, targets, routes,
+/// route rules) one catalog may hold (`limit::declarations`).
+pub const MAX_DECLARATIONS: usize = 1_000_000;
+
+/// The compiled size above which a pattern is refused (`rules::regex_too_large`), the
+/// `regex` crate's `size_limit`; also applied when an artifact is loaded.
+pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+/// The largest artifact loaded, in bytes (`artifact::too_large`).
+pub const MAX_ARTIFACT_BYTES: usize = 256 << 20;
+
+/// The largest event evaluated, in bytes (`eval::event_too_large`); `rulec eval
+/// --max-event-bytes` changes it.
+pub const MAX_EVENT_BYTES: usize = 1 << 20;
+
+/// The most bytes kept of one input line: a longer line is cut there and the rest skipped
+/// (it is over [`MAX_EVENT_BYTES`] anyway), so that no input can exhaust memory.
+pub const LINE_CAP: usize = 64 << 20;
+
+/// How deep JSON may nest in an event: `serde_json`'s recursion limit. Deeper input is
+/// `eval::invalid_json` ("recursion limit exceeded"), never a stack overflow.
+pub const MAX_JSON_DEPTH: usize = 128;
