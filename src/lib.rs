@@ -34,9 +34,14 @@ pub mod check;
 pub mod codes;
 pub mod doc;
 pub mod eval;
+pub mod explain;
+pub mod export;
+pub mod format;
+pub mod limits;
+pub mod sample;
 pub mod source;
-pub mod suite;
 mod suggestion;
+pub mod suite;
 pub mod syntax;
 mod yaml;
 

@@ -32,9 +32,31 @@ pub(crate) enum Command {
     Test(TestArgs),
     /// Write Markdown documentation of a catalog: one page per service, and an index.
     Doc(DocArgs),
+    /// Rewrite `.rules` files in the canonical layout, keeping their comments.
+    Fmt(FmtArgs),
     /// Instance configuration, checked as the service's API does.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Explain a diagnostic code: what it means, why it matters, a wrong and a corrected
+    /// example.
+    Explain(ExplainArgs),
+    /// Print deterministic sample events for a catalog as NDJSON: valid events for every
+    /// action, and a share of invalid ones that each break one rule.
+    Sample(SampleArgs),
+    /// Export a catalog in another format.
+    #[command(subcommand)]
+    Export(ExportCommand),
+}
+
+/// `rulec fmt`
+#[derive(Debug, clap::Args)]
+pub(crate) struct FmtArgs {
+    /// Files or directories of `.rules` files to format.
+    #[arg(default_value = "rules")]
+    pub(crate) paths: Vec<PathBuf>,
+    /// Change nothing: print a diff of what would change and exit 1 if anything would.
+    #[arg(long)]
+    pub(crate) check: bool,
 }
 
 /// `rulec compile`
@@ -136,6 +158,8 @@ pub(crate) enum Format {
     Json,
     /// GitHub Actions workflow commands (`::error file=...`) on stdout.
     Github,
+    /// SARIF 2.1.0 on stdout, for code-scanning tools such as GitHub code scanning.
+    Sarif,
 }
 
 /// `rulec doc`
@@ -162,4 +186,55 @@ pub(crate) struct TestArgs {
     /// Fail when the cases exercise less than this percentage of those items.
     #[arg(long, value_name = "PERCENT")]
     pub(crate) min_coverage: Option<f64>,
+}
+
+/// `rulec explain`
+#[derive(Debug, clap::Args)]
+#[group(required = true, multiple = false)]
+pub(crate) struct ExplainArgs {
+    /// A diagnostic code, e.g. `rules::unknown_action`; the prefix may be left out when only
+    /// one code has that name (`unused_type`).
+    pub(crate) code: Option<String>,
+    /// List every code with its level and one-line summary.
+    #[arg(long)]
+    pub(crate) list: bool,
+}
+
+/// `rulec sample`
+#[derive(Debug, clap::Args)]
+pub(crate) struct SampleArgs {
+    /// The catalog: a `.rules` file, a directory of them, or a compiled artifact.
+    #[arg(long, default_value = "rules")]
+    pub(crate) rules: PathBuf,
+    /// How many events to print.
+    #[arg(long, default_value_t = 100)]
+    pub(crate) count: usize,
+    /// The share of invalid events, from 0 to 1; each breaks one rule, cycling through the
+    /// kinds (unknown action, missing field, type, enum, pattern, data flag, location, JSON,
+    /// duplicate key).
+    #[arg(long, default_value_t = 0.1, value_parser = share)]
+    pub(crate) invalid_share: f64,
+    /// The seed: the same seed, catalog and options give the same events.
+    #[arg(long, default_value_t = 1)]
+    pub(crate) seed: u64,
+}
+
+/// A number from 0 to 1.
+fn share(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(share) if (0.0..=1.0).contains(&share) => Ok(share),
+        _ => Err(format!("`{text}` is not a number from 0 to 1")),
+    }
+}
+
+/// `rulec export`
+#[derive(Debug, Subcommand)]
+pub(crate) enum ExportCommand {
+    /// Print a JSON Schema (draft 2020-12) of the events the catalog accepts, for producers
+    /// that validate in other languages.
+    JsonSchema {
+        /// The catalog: a `.rules` file, a directory of them, or a compiled artifact.
+        #[arg(long, default_value = "rules")]
+        rules: PathBuf,
+    },
 }

@@ -4,9 +4,14 @@ mod check;
 mod cli;
 mod compile;
 mod config;
+mod diff;
 mod doc;
 mod eval;
+mod explain;
+mod export;
+mod fmt;
 mod render;
+mod sample;
 mod test;
 
 use std::process::ExitCode;
@@ -19,9 +24,13 @@ fn main() -> ExitCode {
         cli::Command::Check(args) => check::run(&args),
         cli::Command::Compile(args) => compile::run(&args),
         cli::Command::Eval(args) => eval::run(&args),
+        cli::Command::Fmt(args) => fmt::run(&args),
         cli::Command::Doc(args) => doc::run(&args),
         cli::Command::Test(args) => test::run(&args),
         cli::Command::Config(cli::ConfigCommand::Check { body }) => config::run(&body),
+        cli::Command::Explain(args) => explain::run(&args),
+        cli::Command::Sample(args) => sample::run(&args),
+        cli::Command::Export(cli::ExportCommand::JsonSchema { rules }) => export::run(&rules),
     };
     ExitCode::from(code)
 }

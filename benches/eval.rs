@@ -1,0 +1,236 @@
+//! Per-event cost of rulec beside its anchors, in one run, on one generated corpus.
+//!
+//! The corpus: 10,000 events from `rulec::sample` for the shipped catalog (10% invalid, one
+//! flaw each, fixed seed). Measured: rulec deciding from bytes; rulec deciding already parsed
+//! events; `serde_json` parsing into a `Value`; `serde_json` parsing into a borrowed struct of
+//! the envelope fields (the parse floor); the jsonschema crate validating the same events
+//! against the schema `rulec export json-schema` writes, on parsed values and from bytes.
+//! Every benchmark goes through the whole corpus per iteration and reports events per second.
+//!
+//! `cargo bench --bench eval -- --warm-up-time 1 --measurement-time 3`
+
+use std::borrow::Cow;
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use rulec::sample::{self, SampleOptions};
+use rulec::{Catalog, Evaluator, export};
+use serde::Deserialize;
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+/// The corpus size, seed and invalid share (docs/performance.md quotes these).
+const OPTIONS: SampleOptions = SampleOptions {
+    count: 10_000,
+    invalid_share: 0.1,
+    seed: 20_261_120,
+};
+
+/// The envelope fields, borrowed from the input where no escape forces a copy: what a typed
+/// reader of Activity Tracker events parses.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[expect(dead_code, reason = "parsed to be measured, never read")]
+#[expect(
+    clippy::struct_field_names,
+    reason = "the names of the event's own fields"
+)]
+struct Event<'a> {
+    #[serde(borrow)]
+    action: Cow<'a, str>,
+    #[serde(borrow)]
+    outcome: Cow<'a, str>,
+    #[serde(borrow)]
+    reason: Option<Reason<'a>>,
+    #[serde(borrow)]
+    severity: Cow<'a, str>,
+    #[serde(borrow)]
+    event_time: Cow<'a, str>,
+    data_event: Option<bool>,
+    #[serde(borrow)]
+    initiator: Initiator<'a>,
+    #[serde(borrow)]
+    target: Target<'a>,
+    #[serde(borrow)]
+    observer: Observer<'a>,
+    #[serde(rename = "logSourceCRN", borrow)]
+    log_source_crn: Cow<'a, str>,
+    #[serde(borrow)]
+    message: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    request_data: Option<&'a RawValue>,
+    #[serde(borrow)]
+    response_data: Option<&'a RawValue>,
+    save_service_copy: Option<bool>,
+    #[serde(borrow)]
+    correlation_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    tags: Option<Vec<Cow<'a, str>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[expect(dead_code, reason = "parsed to be measured, never read")]
+struct Reason<'a> {
+    reason_code: Option<u16>,
+    #[serde(borrow)]
+    reason_type: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[expect(dead_code, reason = "parsed to be measured, never read")]
+struct Initiator<'a> {
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+    #[serde(borrow)]
+    name: Cow<'a, str>,
+    #[serde(rename = "typeURI", borrow)]
+    type_uri: Cow<'a, str>,
+    #[serde(borrow)]
+    credential: Option<Credential<'a>>,
+    #[serde(borrow)]
+    host: Option<Host<'a>>,
+    #[serde(borrow)]
+    authn_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    authn_name: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+#[expect(dead_code, reason = "parsed to be measured, never read")]
+struct Credential<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Cow<'a, str>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[expect(dead_code, reason = "parsed to be measured, never read")]
+struct Host<'a> {
+    #[serde(borrow)]
+    address: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    address_type: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    agent: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[expect(dead_code, reason = "parsed to be measured, never read")]
+struct Target<'a> {
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+    #[serde(borrow)]
+    name: Cow<'a, str>,
+    #[serde(rename = "typeURI", borrow)]
+    type_uri: Cow<'a, str>,
+    #[serde(borrow)]
+    resource_group_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    alias: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    host: Option<Host<'a>>,
+}
+
+#[derive(Deserialize)]
+#[expect(dead_code, reason = "parsed to be measured, never read")]
+struct Observer<'a> {
+    #[serde(borrow)]
+    name: Cow<'a, str>,
+}
+
+fn shipped() -> Catalog {
+    match Catalog::load(concat!(env!("CARGO_MANIFEST_DIR"), "/rules")) {
+        Ok(catalog) => catalog,
+        Err(error) => {
+            eprintln!("cannot load the shipped rules: {error}");
+            std::process::exit(2);
+        }
+    }
+}
+
+fn per_event(c: &mut Criterion) {
+    let catalog = shipped();
+    let corpus: Vec<String> = sample::events(&catalog, &OPTIONS).collect();
+    let parsed: Vec<Value> = corpus
+        .iter()
+        .filter_map(|e| serde_json::from_str(e).ok())
+        .collect();
+    let bytes: usize = corpus.iter().map(String::len).sum();
+    println!(
+        "corpus: {} events, {} parse as JSON, {} bytes in all, {} bytes median",
+        corpus.len(),
+        parsed.len(),
+        bytes,
+        median_len(&corpus)
+    );
+    let Ok(validator) = jsonschema::validator_for(&export::json_schema(&catalog)) else {
+        eprintln!("the exported schema does not compile");
+        std::process::exit(2);
+    };
+    let evaluator = Evaluator::new(&catalog);
+    let all = corpus.len() as u64;
+    let parseable = parsed.len() as u64;
+
+    let mut group = c.benchmark_group("per_event");
+    group.sample_size(20);
+    group.throughput(Throughput::Elements(all));
+    group.bench_function("rulec_evaluate_bytes", |b| {
+        b.iter(|| {
+            for (i, event) in corpus.iter().enumerate() {
+                black_box(evaluator.evaluate(event.as_bytes(), i as u64));
+            }
+        });
+    });
+    group.bench_function("serde_json_value", |b| {
+        b.iter(|| {
+            for event in &corpus {
+                black_box(serde_json::from_slice::<Value>(event.as_bytes()).ok());
+            }
+        });
+    });
+    group.bench_function("serde_borrowed_struct", |b| {
+        b.iter(|| {
+            for event in &corpus {
+                black_box(serde_json::from_slice::<Event<'_>>(event.as_bytes()).ok());
+            }
+        });
+    });
+    group.bench_function("jsonschema_parse_and_validate_bytes", |b| {
+        b.iter(|| {
+            for event in &corpus {
+                let value = serde_json::from_slice::<Value>(event.as_bytes()).ok();
+                black_box(value.is_some_and(|v| validator.is_valid(&v)));
+            }
+        });
+    });
+    group.throughput(Throughput::Elements(parseable));
+    group.bench_function("rulec_evaluate_parsed_value", |b| {
+        b.iter(|| {
+            for (i, event) in parsed.iter().enumerate() {
+                black_box(evaluator.evaluate_value(event, i as u64));
+            }
+        });
+    });
+    group.bench_function("jsonschema_is_valid_parsed_value", |b| {
+        b.iter(|| {
+            for event in &parsed {
+                black_box(validator.is_valid(event));
+            }
+        });
+    });
+    group.finish();
+}
+
+fn median_len(corpus: &[String]) -> usize {
+    let mut sizes: Vec<usize> = corpus.iter().map(String::len).collect();
+    sizes.sort_unstable();
+    sizes.get(sizes.len() / 2).copied().unwrap_or(0)
+}
+
+criterion_group!(benches, per_event);
+criterion_main!(benches);

@@ -1,0 +1,210 @@
+//! Catalog scaling: synthetic catalogs of 100, 1,000, 10,000 and 100,000 actions.
+//!
+//! For each size: the time to compile the `.rules` text into a catalog (parse and check),
+//! the heap the compiled catalog keeps (counted by the global allocator of this binary), and
+//! the per-event cost of deciding generated events against it, valid events alone and with
+//! 10% invalid ones. The catalogs are the shipped envelope and regions plus synthetic services
+//! of 200 actions each, whose fields share a few types, enums and patterns (three distinct
+//! regexes in all), as real catalogs share them.
+//!
+//! `cargo bench --bench scaling -- --warm-up-time 1 --measurement-time 3`
+
+use std::alloc::System;
+use std::fmt::Write as _;
+use std::hint::black_box;
+use std::time::Instant;
+
+use criterion::{
+    BatchSize, BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
+};
+use rulec::sample::{self, SampleOptions};
+use rulec::{Catalog, Evaluator, Source};
+use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
+
+#[global_allocator]
+static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+
+const SIZES: [usize; 4] = [100, 1_000, 10_000, 100_000];
+const ACTIONS_PER_SERVICE: usize = 200;
+const VERBS: [(&str, &str); 5] = [
+    ("create", "management"),
+    ("read", "data"),
+    ("update", "data"),
+    ("delete", "management"),
+    ("list", "management"),
+];
+
+/// Types and schemas every synthetic service uses.
+const SHARED: &str = r#"
+type object_name = string matches /^[a-z][a-z0-9-]{0,62}$/
+type object_state = enum { active, inactive, deleted, legacy warn }
+
+schema create_fields {
+  requestData.name: object_name "The new object's name."
+  requestData.plan?: enum { lite, standard, enterprise }
+}
+schema read_fields {
+  requestData.RequestParameters.name?: string matches /.*/
+  responseData.state?: object_state
+}
+schema update_fields {
+  requestData.updateType?: enum { replace, merge }
+  requestData.newValue?: object
+  responseData.state?: object_state
+}
+schema delete_fields {
+  target.id: string matches /@sha256:[0-9a-f]{64}$/ "Deleted objects are named by digest."
+}
+
+target archive cloud_object_storage "Archive bucket"
+target logs cloud_logs "Cloud Logs instance"
+route everything {
+  * -> logs
+}
+route data_events {
+  types data
+  * -> archive
+}
+"#;
+
+/// The `.rules` sources of a catalog with `actions` actions.
+fn synthetic(actions: usize) -> Vec<Source> {
+    let mut services = String::with_capacity(actions * 64);
+    for (index, first) in (0..actions).step_by(ACTIONS_PER_SERVICE).enumerate() {
+        let count = ACTIONS_PER_SERVICE.min(actions - first);
+        service(&mut services, index, count);
+    }
+    vec![
+        Source::new("envelope.rules", include_str!("../rules/envelope.rules")),
+        Source::new("locations.rules", include_str!("../rules/locations.rules")),
+        Source::new("shared.rules", SHARED),
+        Source::new("services.rules", services),
+    ]
+}
+
+/// One service of `count` actions: objects with five verbs each, and their fields.
+fn service(out: &mut String, index: usize, count: usize) {
+    let _ = writeln!(
+        out,
+        "service syn{index:05} \"Synthetic service {index}\" {{"
+    );
+    let _ = writeln!(out, "  collect management, data");
+    let _ = writeln!(out, "  group objects \"Objects of service {index}\" {{");
+    for k in 0..count {
+        let (verb, kind) = VERBS
+            .get(k % VERBS.len())
+            .copied()
+            .unwrap_or(("read", "data"));
+        let object = k / VERBS.len();
+        let _ = writeln!(
+            out,
+            "    {kind} object{object}.{verb} \"{verb} object {object}.\""
+        );
+    }
+    let _ = writeln!(out, "  }}");
+    for (verb, _) in VERBS.iter().take(count) {
+        match *verb {
+            "delete" => {
+                let _ = writeln!(
+                    out,
+                    "  when action matches *.delete and outcome == \"success\" {{ use delete_fields }}"
+                );
+            }
+            "list" => {}
+            verb => {
+                let _ = writeln!(out, "  fields *.{verb} {{ use {verb}_fields }}");
+            }
+        }
+    }
+    let _ = writeln!(out, "}}");
+}
+
+fn compile(sources: Vec<Source>) -> Option<Catalog> {
+    match Catalog::compile(sources) {
+        Ok(catalog) => Some(catalog),
+        Err(diagnostics) => {
+            eprintln!("the synthetic catalog does not compile: {diagnostics}");
+            None
+        }
+    }
+}
+
+/// Heap bytes still held after compiling, with the sources dropped: what the catalog keeps.
+fn retained(actions: usize) -> Option<(Catalog, i128, f64)> {
+    let region = Region::new(GLOBAL);
+    let start = Instant::now();
+    let catalog = compile(synthetic(actions))?;
+    let once = start.elapsed().as_secs_f64() * 1e3;
+    let change = region.change();
+    let held = change.bytes_allocated as i128 - change.bytes_deallocated as i128
+        + change.bytes_reallocated as i128;
+    Some((catalog, held, once))
+}
+
+#[expect(
+    clippy::cast_precision_loss,
+    reason = "heap sizes are far below 2^52 bytes"
+)]
+fn mib(bytes: i128) -> f64 {
+    bytes as f64 / 1_048_576.0
+}
+
+fn scaling(c: &mut Criterion) {
+    let mut catalogs = Vec::new();
+    for actions in SIZES {
+        let Some((catalog, held, once)) = retained(actions) else {
+            return;
+        };
+        println!(
+            "scaling/retained/{actions}: {:.2} MiB ({held} bytes, {} bytes per action); first compile {once:.1} ms",
+            mib(held),
+            held / i128::try_from(actions).unwrap_or(1)
+        );
+        catalogs.push((actions, catalog));
+    }
+
+    let mut group = c.benchmark_group("scaling_compile");
+    group.sampling_mode(SamplingMode::Flat);
+    group.sample_size(10);
+    for actions in SIZES {
+        let sources = synthetic(actions);
+        group.bench_with_input(
+            BenchmarkId::from_parameter(actions),
+            &sources,
+            |b, sources| {
+                b.iter_batched(
+                    || sources.clone(),
+                    |s| black_box(compile(s)),
+                    BatchSize::PerIteration,
+                );
+            },
+        );
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("scaling_evaluate");
+    group.sample_size(20);
+    for (actions, catalog) in &catalogs {
+        let evaluator = Evaluator::new(catalog);
+        for (name, invalid_share) in [("valid", 0.0), ("mixed", 0.1)] {
+            let options = SampleOptions {
+                count: 2_000,
+                invalid_share,
+                seed: 20_261_120,
+            };
+            let corpus: Vec<String> = sample::events(catalog, &options).collect();
+            group.throughput(Throughput::Elements(corpus.len() as u64));
+            group.bench_with_input(BenchmarkId::new(name, actions), &corpus, |b, corpus| {
+                b.iter(|| {
+                    for (i, event) in corpus.iter().enumerate() {
+                        black_box(evaluator.evaluate(event.as_bytes(), i as u64));
+                    }
+                });
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, scaling);
+criterion_main!(benches);

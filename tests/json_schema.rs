@@ -1,0 +1,120 @@
+//! The exported JSON Schema agrees with rulec: for every event of a generated corpus, the
+//! jsonschema crate finds it valid exactly when rulec does not reject it.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+
+use std::collections::BTreeMap;
+
+use rulec::sample::{self, Flaw, SampleOptions};
+use rulec::{Catalog, Verdict, export};
+use serde_json::{Value, json};
+
+/// Flaws JSON Schema cannot see: a line that is not JSON never reaches a schema, and a
+/// parser keeps one of two duplicate keys (see `export::LIMITS`).
+const NOT_EXPRESSIBLE: [Flaw; 2] = [Flaw::InvalidJson, Flaw::DuplicateKey];
+
+fn shipped() -> Catalog {
+    Catalog::load(concat!(env!("CARGO_MANIFEST_DIR"), "/rules")).unwrap()
+}
+
+fn validator(catalog: &Catalog) -> jsonschema::Validator {
+    let schema = export::json_schema(catalog);
+    assert!(
+        jsonschema::meta::is_valid(&schema),
+        "not a valid 2020-12 schema"
+    );
+    jsonschema::validator_for(&schema).unwrap()
+}
+
+#[test]
+fn jsonschema_and_rulec_agree_on_every_generated_event() {
+    let catalog = shipped();
+    let validator = validator(&catalog);
+    let options = SampleOptions {
+        count: 2000,
+        invalid_share: 0.3,
+        seed: 20_261_120,
+    };
+    let mut checked: BTreeMap<String, usize> = BTreeMap::new();
+    for sample in sample::samples(&catalog, &options) {
+        if sample.flaw.is_some_and(|f| NOT_EXPRESSIBLE.contains(&f)) {
+            continue;
+        }
+        let event: Value = serde_json::from_str(&sample.text).unwrap();
+        let decision = catalog.evaluate(sample.text.as_bytes());
+        let rulec_valid = decision.verdict != Verdict::Reject;
+        let errors: Vec<String> = validator
+            .iter_errors(&event)
+            .map(|e| format!("{}: {e}", e.instance_path()))
+            .collect();
+        assert_eq!(
+            errors.is_empty(),
+            rulec_valid,
+            "disagree on {}\nrulec: {}\njsonschema: {errors:?}",
+            sample.text,
+            decision.to_json()
+        );
+        let kind = sample
+            .flaw
+            .map_or_else(|| "valid".to_owned(), |f| f.to_string());
+        *checked.entry(kind).or_default() += 1;
+    }
+    assert_eq!(
+        checked.len(),
+        1 + Flaw::ALL.len() - NOT_EXPRESSIBLE.len(),
+        "{checked:?}"
+    );
+}
+
+#[test]
+fn the_schema_takes_warnings_and_refuses_errors_of_the_fixtures() {
+    let catalog = shipped();
+    let validator = validator(&catalog);
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/events");
+    let mut compared = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let Ok(event) = serde_json::from_str::<Value>(&text) else {
+            continue;
+        };
+        let decision = catalog.evaluate(text.as_bytes());
+        let expressible = !decision.violations.iter().any(|v| {
+            // Outside what the schema can say (export::LIMITS), or not an object at all.
+            ["eval::duplicate_key", "eval::invalid_json"].contains(&v.code)
+                || v.path.starts_with("/requestData/")
+        });
+        if !expressible || !event.is_object() {
+            continue;
+        }
+        let rulec_valid = decision.verdict != Verdict::Reject;
+        assert_eq!(
+            validator.is_valid(&event),
+            rulec_valid,
+            "{name}: {}",
+            decision.to_json()
+        );
+        compared += 1;
+    }
+    assert!(compared > 60, "only {compared} fixtures compared");
+}
+
+#[test]
+fn the_schema_has_one_branch_per_distinct_action_shape() {
+    let schema = export::json_schema(&shipped());
+    assert_eq!(schema["$schema"], json!(export::DIALECT));
+    let actions = schema["properties"]["action"]["enum"].as_array().unwrap();
+    assert_eq!(actions.len(), 97);
+    let branches = schema["allOf"].as_array().unwrap();
+    assert!(
+        branches.len() < actions.len(),
+        "{} branches",
+        branches.len()
+    );
+    assert!(
+        branches
+            .iter()
+            .all(|b| b.get("if").is_some() && b.get("then").is_some())
+    );
+}
