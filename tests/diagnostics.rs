@@ -220,8 +220,6 @@ fn every_label_points_inside_one_file() {
 }
 
 #[test]
-#[ignore = "src bug: a route rule whose last list has one name (`* -> logs`) spans the white \
-            space after it (syntax/lower.rs tight_span); see shadowed_route_rule.rules"]
 fn no_label_starts_or_ends_with_white_space() {
     for (fixture, checked) in every_fixture() {
         let sources = checked.diagnostics.sources();

@@ -264,7 +264,7 @@ impl<'a> Context<'a> {
             }
             Err(regex::Error::CompiledTooBig(limit)) => {
                 self.report(CheckError::RegexTooLarge {
-                    pattern: regex.node.clone(),
+                    pattern: regex.node.replace('/', "\\/"),
                     span: regex.span.into(),
                     limit,
                     help: "simplify it: large counted repetitions like `{1000}` and big Unicode classes multiply its size; `(?-u)` or `[0-9]` instead of `\\d` help".into(),
@@ -279,7 +279,7 @@ impl<'a> Context<'a> {
                     .unwrap_or(text.as_str())
                     .to_owned();
                 self.report(CheckError::InvalidRegex {
-                    pattern: regex.node.clone(),
+                    pattern: regex.node.replace('/', "\\/"),
                     span: regex.span.into(),
                     reason,
                     help: "patterns use the `regex` crate's syntax (no look-around, no backreferences); escape `/` as `\\/`".into(),

@@ -80,8 +80,26 @@ pub(super) fn from_pest(error: &pest::error::Error<Rule>, text: &str, base: usiz
     expected.sort();
     expected.dedup();
     let rest = text.get(offset..).unwrap_or("");
-    let (found, len) = found(rest);
     let help = help_for(rest, &expected);
+    // When what is missing should have ended the previous line, point there, not at the
+    // first token of the next line.
+    let before = text.get(..offset).unwrap_or("");
+    let line_end = before.trim_end().len();
+    if offset > 0 && before.get(line_end..).is_some_and(|gap| gap.contains('\n')) {
+        return SyntaxError {
+            expected: one_of(&expected),
+            found: if rest.trim().is_empty() {
+                "end of file"
+            } else {
+                "end of line"
+            }
+            .into(),
+            span: Span::new(base + line_end, base + line_end).into(),
+            label: "expected here".into(),
+            help,
+        };
+    }
+    let (found, len) = found(rest);
     SyntaxError {
         expected: one_of(&expected),
         found,

@@ -25,7 +25,7 @@ impl Lowerer {
         Span::new(self.base + span.start(), self.base + span.end())
     }
 
-    /// The span of a pair from its start to the end of its last child: pest's span of a rule
+    /// The span of a pair from its start to the end of its last token: pest's span of a rule
     /// that ends in an optional or repeated part includes the white space tried after it.
     fn tight_span(&self, pair: &Pair<'_, Rule>) -> Span {
         let start = pair.as_span().start();
@@ -35,6 +35,17 @@ impl Lowerer {
             .last()
             .map_or(pair.as_span().end(), |last| last.as_span().end());
         Span::new(self.base + start, self.base + end)
+    }
+
+    /// Like [`Self::tight_span`], for a rule that ends in a list (`names`): the list's own span
+    /// is loose too, so the end is that of the list's last name.
+    fn list_span(&self, pair: &Pair<'_, Rule>) -> Span {
+        let start = pair.as_span().start();
+        let mut last = pair.clone();
+        while let Some(child) = last.clone().into_inner().last() {
+            last = child;
+        }
+        Span::new(self.base + start, self.base + last.as_span().end())
     }
 
     fn name(&self, pair: &Pair<'_, Rule>) -> Name {
@@ -73,7 +84,7 @@ impl Lowerer {
             Rule::target => Item::Target(self.target(pair)),
             Rule::route => Item::Route(self.route(pair)),
             Rule::defaults => {
-                let span = self.tight_span(&pair);
+                let span = self.list_span(&pair);
                 let targets = inner(pair).flat_map(|p| self.names(p)).collect();
                 Item::Defaults(Defaults { targets, span })
             }
@@ -442,7 +453,7 @@ impl Lowerer {
     }
 
     fn route_rule(&self, pair: Pair<'_, Rule>) -> RouteRule {
-        let span = self.tight_span(&pair);
+        let span = self.list_span(&pair);
         let mut parts = inner(pair);
         let locations = parts.next().map(|p| self.names(p)).unwrap_or_default();
         let targets = match parts.next() {
