@@ -101,6 +101,15 @@ impl FieldCheck<'_, '_> {
 
     fn missing(&mut self) {
         let rule = self.rule;
+        // Several rule sets (envelope, conditionals) may require one field: say it once.
+        let path = pointer(&rule.path);
+        if self
+            .out
+            .iter()
+            .any(|v| v.code == eval::MISSING_FIELD && v.path == path)
+        {
+            return;
+        }
         let help = rule
             .description
             .as_ref()

@@ -175,7 +175,14 @@ impl Coverage {
         for index in &action.conditionals {
             if let Some(conditional) = catalog.conditionals().get(*index as usize) {
                 if eval::condition_holds(conditional, event) {
-                    self.mark(6, &format!("when {}", conditional.condition));
+                    // By position: two conditions may read the same.
+                    if let Some(item) = self
+                        .categories
+                        .get_mut(6)
+                        .and_then(|c| c.items.get_mut(*index as usize))
+                    {
+                        item.covered = true;
+                    }
                 }
             }
         }

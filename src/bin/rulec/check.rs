@@ -10,7 +10,7 @@ use crate::render;
 pub(crate) fn run(args: &CheckArgs) -> u8 {
     let sources = match source::read_sources(&args.paths) {
         Ok(sources) => sources,
-        Err(error) => return render::fatal(error),
+        Err(error) => return render::fatal(&error),
     };
     let mut checker = Checker::new();
     for source in sources {

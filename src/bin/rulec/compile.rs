@@ -9,7 +9,7 @@ use crate::render;
 pub(crate) fn run(args: &CompileArgs) -> u8 {
     let sources = match source::read_sources(&args.paths) {
         Ok(sources) => sources,
-        Err(error) => return render::fatal(error),
+        Err(error) => return render::fatal(&error),
     };
     let hash = artifact::source_hash(&sources);
     let catalog = match Catalog::compile(sources) {
@@ -29,7 +29,7 @@ pub(crate) fn run(args: &CompileArgs) -> u8 {
     };
     let text = match artifact::write(&catalog, hash, format) {
         Ok(text) => text,
-        Err(error) => return render::fatal(error),
+        Err(error) => return render::fatal(&error),
     };
     if let Err(error) = std::fs::write(&args.output, text) {
         eprintln!("error: cannot write `{}`: {error}", args.output.display());

@@ -8,7 +8,7 @@ use crate::render;
 pub(crate) fn run(args: &DocArgs) -> u8 {
     let sources = match source::read_sources(&args.paths) {
         Ok(sources) => sources,
-        Err(error) => return render::fatal(error),
+        Err(error) => return render::fatal(&error),
     };
     let catalog = match Catalog::compile(sources) {
         Ok(catalog) => catalog,

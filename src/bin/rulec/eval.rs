@@ -57,7 +57,7 @@ impl Tally {
 pub(crate) fn run(args: &EvalArgs) -> u8 {
     let catalog = match Catalog::load(&args.rules) {
         Ok(catalog) => catalog,
-        Err(error) => return render::fatal(error),
+        Err(error) => return render::fatal(&error),
     };
     let context = args.types.as_ref().map_or_else(Context::defaults, |types| {
         let types: Vec<EventType> = types

@@ -10,7 +10,7 @@ use crate::render;
 pub(crate) fn run(rules: &Path) -> u8 {
     let catalog = match Catalog::load(rules) {
         Ok(catalog) => catalog,
-        Err(error) => return render::fatal(error),
+        Err(error) => return render::fatal(&error),
     };
     match serde_json::to_string_pretty(&export::json_schema(&catalog)) {
         Ok(text) => {

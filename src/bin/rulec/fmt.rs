@@ -23,7 +23,7 @@ struct Tally {
 pub(crate) fn run(args: &FmtArgs) -> u8 {
     let sources = match source::read_sources(&args.paths) {
         Ok(sources) => sources,
-        Err(error) => return render::fatal(error),
+        Err(error) => return render::fatal(&error),
     };
     let mut tally = Tally::default();
     let mut out = std::io::stdout().lock();

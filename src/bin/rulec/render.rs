@@ -12,10 +12,10 @@ use serde_json::{Value, json};
 use crate::cli::USAGE;
 
 /// Prints an error that stops the command (unreadable input) and returns the usage exit code.
-pub(crate) fn fatal(error: impl Diagnostic + Send + Sync + 'static) -> u8 {
+pub(crate) fn fatal(error: &impl Diagnostic) -> u8 {
     let handler = miette::GraphicalReportHandler::new_themed(theme()).with_width(terminal_width());
     let mut text = String::new();
-    if handler.render_report(&mut text, &error).is_err() {
+    if handler.render_report(&mut text, error).is_err() {
         text = error.to_string();
     }
     eprintln!("{text}");

@@ -11,7 +11,7 @@ use crate::render;
 pub(crate) fn run(args: &SampleArgs) -> u8 {
     let catalog = match Catalog::load(&args.rules) {
         Ok(catalog) => catalog,
-        Err(error) => return render::fatal(error),
+        Err(error) => return render::fatal(&error),
     };
     let options = SampleOptions {
         count: args.count,

@@ -9,7 +9,7 @@ use crate::render;
 pub(crate) fn run(args: &TestArgs) -> u8 {
     let sources = match source::read_sources(&args.paths) {
         Ok(sources) => sources,
-        Err(error) => return render::fatal(error),
+        Err(error) => return render::fatal(&error),
     };
     let catalog = match Catalog::compile(sources) {
         Ok(catalog) => catalog,
@@ -24,7 +24,7 @@ pub(crate) fn run(args: &TestArgs) -> u8 {
     };
     let suites = match suite::load(&args.paths) {
         Ok(suites) => suites,
-        Err(error) => return render::fatal(error),
+        Err(error) => return render::fatal(&error),
     };
     let report = suite::run(&catalog, &suites);
     print_results(&report);
