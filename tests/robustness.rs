@@ -279,3 +279,49 @@ fn an_artifact_over_the_size_limit_is_refused() {
         Err(rulec::artifact::ArtifactError::TooLarge { .. })
     ));
 }
+
+/// Inputs kept from fuzzing (`fuzz/`), by target: each must give one decision or a clear
+/// error, never a panic.
+fn fuzz_inputs(target: &str) -> Vec<Vec<u8>> {
+    let dir =
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fuzz")).join(target);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files.iter().map(|f| std::fs::read(f).unwrap()).collect()
+}
+
+#[test]
+fn kept_fuzz_inputs_evaluate_to_one_decision_each() {
+    let inputs = fuzz_inputs("eval");
+    assert!(!inputs.is_empty());
+    for input in inputs {
+        let decision = catalog().evaluate(&input);
+        assert!(decision.to_json().starts_with(r#"{"index":0,"verdict":"#));
+    }
+}
+
+#[test]
+fn kept_fuzz_inputs_check_and_render() {
+    let inputs = fuzz_inputs("check");
+    assert!(!inputs.is_empty());
+    for input in inputs {
+        let checked = check_text(&String::from_utf8_lossy(&input));
+        let _ = checked
+            .diagnostics
+            .render(&miette::GraphicalTheme::unicode_nocolor(), 80);
+    }
+}
+
+#[test]
+fn kept_fuzz_inputs_load_as_artifacts_or_fail_clearly() {
+    for input in fuzz_inputs("artifact") {
+        let error = rulec::artifact::read(&input)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(!error.is_empty());
+    }
+}
