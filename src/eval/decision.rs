@@ -138,6 +138,21 @@ pub struct Decision {
 }
 
 impl Decision {
+    /// A reject that knows nothing yet about the event at `index`.
+    pub(crate) fn rejected(index: u64) -> Self {
+        Self {
+            index,
+            verdict: Verdict::Reject,
+            action: None,
+            service: None,
+            event_type: None,
+            location: None,
+            targets: None,
+            reason: None,
+            violations: Vec::new(),
+        }
+    }
+
     /// The decision as one line of JSON.
     #[must_use]
     pub fn to_json(&self) -> String {

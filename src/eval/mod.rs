@@ -148,17 +148,7 @@ impl<'c> Evaluator<'c> {
                 ),
             );
         }
-        let mut decision = Decision {
-            index,
-            verdict: Verdict::Reject,
-            action: None,
-            service: None,
-            event_type: None,
-            location: None,
-            targets: None,
-            reason: None,
-            violations: Vec::new(),
-        };
+        let mut decision = Decision::rejected(index);
         validate::check(
             event,
             self.catalog.envelope(),
@@ -379,21 +369,13 @@ fn unreadable(
     message: String,
     help: &str,
 ) -> Decision {
-    Decision {
-        index,
-        verdict: Verdict::Reject,
-        action: None,
-        service: None,
-        event_type: None,
-        location: None,
-        targets: None,
-        reason: None,
-        violations: vec![Violation {
-            code,
-            path,
-            level: ViolationLevel::Error,
-            message,
-            help: Some(help.to_owned()),
-        }],
-    }
+    let mut decision = Decision::rejected(index);
+    decision.violations.push(Violation {
+        code,
+        path,
+        level: ViolationLevel::Error,
+        message,
+        help: Some(help.to_owned()),
+    });
+    decision
 }

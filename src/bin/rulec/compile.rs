@@ -1,9 +1,9 @@
 //! `rulec compile`: check, then write the catalog as a versioned artifact.
 
 use rulec::artifact::{self, ArtifactFormat};
-use rulec::{Catalog, source};
+use rulec::source;
 
-use crate::cli::{self, CompileArgs, FAILED, OK};
+use crate::cli::{self, CompileArgs, OK};
 use crate::render;
 
 pub(crate) fn run(args: &CompileArgs) -> u8 {
@@ -12,16 +12,9 @@ pub(crate) fn run(args: &CompileArgs) -> u8 {
         Err(error) => return render::fatal(&error),
     };
     let hash = artifact::source_hash(&sources);
-    let catalog = match Catalog::compile(sources) {
+    let catalog = match render::compile(sources, "not compiled") {
         Ok(catalog) => catalog,
-        Err(diagnostics) => {
-            eprint!(
-                "{}",
-                diagnostics.render(&render::theme(), render::terminal_width())
-            );
-            eprintln!("error: not compiled: {diagnostics}");
-            return FAILED;
-        }
+        Err(code) => return code,
     };
     let format = match args.format {
         cli::ArtifactFormat::Json => ArtifactFormat::Json,

@@ -1,25 +1,14 @@
 //! `rulec doc`: Markdown pages of a catalog, printed or written to a directory.
 
-use rulec::{Catalog, doc, source};
+use rulec::doc;
 
-use crate::cli::{DocArgs, FAILED, OK, USAGE};
+use crate::cli::{DocArgs, OK, USAGE};
 use crate::render;
 
 pub(crate) fn run(args: &DocArgs) -> u8 {
-    let sources = match source::read_sources(&args.paths) {
-        Ok(sources) => sources,
-        Err(error) => return render::fatal(&error),
-    };
-    let catalog = match Catalog::compile(sources) {
+    let catalog = match render::load(&args.paths, "no documentation written") {
         Ok(catalog) => catalog,
-        Err(diagnostics) => {
-            eprint!(
-                "{}",
-                diagnostics.render(&render::theme(), render::terminal_width())
-            );
-            eprintln!("error: no documentation written: {diagnostics}");
-            return FAILED;
-        }
+        Err(code) => return code,
     };
     let pages = doc::pages(&catalog);
     let Some(dir) = &args.output else {

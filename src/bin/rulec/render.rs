@@ -11,6 +11,22 @@ use serde_json::{Value, json};
 
 use crate::cli::USAGE;
 
+/// Compiles sources, or prints their diagnostics and says what was not done (`what`, e.g.
+/// "not compiled") and returns the exit code.
+pub(crate) fn compile(sources: Vec<rulec::Source>, what: &str) -> Result<rulec::Catalog, u8> {
+    rulec::Catalog::compile(sources).map_err(|diagnostics| {
+        eprint!("{}", diagnostics.render(&theme(), terminal_width()));
+        eprintln!("error: {what}: {diagnostics}");
+        crate::cli::FAILED
+    })
+}
+
+/// Reads the `.rules` files under `paths` and compiles them, printing what went wrong.
+pub(crate) fn load(paths: &[std::path::PathBuf], what: &str) -> Result<rulec::Catalog, u8> {
+    let sources = rulec::source::read_sources(paths).map_err(|error| fatal(&error))?;
+    compile(sources, what)
+}
+
 /// Prints an error that stops the command (unreadable input) and returns the usage exit code.
 pub(crate) fn fatal(error: &impl Diagnostic) -> u8 {
     let handler = miette::GraphicalReportHandler::new_themed(theme()).with_width(terminal_width());

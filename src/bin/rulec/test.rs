@@ -1,26 +1,14 @@
 //! `rulec test`: run the YAML cases beside the rules, report what differed, and coverage.
 
 use rulec::suite::{self, Coverage, Report};
-use rulec::{Catalog, source};
 
 use crate::cli::{FAILED, OK, TestArgs};
 use crate::render;
 
 pub(crate) fn run(args: &TestArgs) -> u8 {
-    let sources = match source::read_sources(&args.paths) {
-        Ok(sources) => sources,
-        Err(error) => return render::fatal(&error),
-    };
-    let catalog = match Catalog::compile(sources) {
+    let catalog = match render::load(&args.paths, "no tests run") {
         Ok(catalog) => catalog,
-        Err(diagnostics) => {
-            eprint!(
-                "{}",
-                diagnostics.render(&render::theme(), render::terminal_width())
-            );
-            eprintln!("error: no tests run: {diagnostics}");
-            return FAILED;
-        }
+        Err(code) => return code,
     };
     let suites = match suite::load(&args.paths) {
         Ok(suites) => suites,
