@@ -217,6 +217,8 @@ pub mod eval {
     pub const DUPLICATE_KEY: &str = "eval::duplicate_key";
     /// Larger than the size limit.
     pub const EVENT_TOO_LARGE: &str = "eval::event_too_large";
+    /// A failure of rulec itself.
+    pub const INTERNAL: &str = "eval::internal";
     /// No location to route by.
     pub const UNROUTABLE: &str = "eval::unroutable";
 }

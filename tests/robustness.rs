@@ -325,3 +325,39 @@ fn kept_fuzz_inputs_load_as_artifacts_or_fail_clearly() {
         assert!(!error.is_empty());
     }
 }
+
+#[test]
+fn jobs_keep_the_output_identical_to_one_thread() {
+    let events: String = include_str!("../examples/events.ndjson").repeat(600);
+    let run = |jobs: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rulec"))
+            .args(["eval", "--rules", "rules", "--jobs", jobs, "-"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let input = events.clone();
+        let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+        let output = child.wait_with_output().unwrap();
+        writer.join().unwrap().unwrap();
+        (
+            output.status.code(),
+            output.stdout,
+            String::from_utf8(output.stderr).unwrap(),
+        )
+    };
+    let one = run("1");
+    let three = run("3");
+    assert_eq!(one.0, Some(0));
+    assert_eq!(
+        one.1
+            .split(|b| *b == b'\n')
+            .filter(|l| !l.is_empty())
+            .count(),
+        16 * 600
+    );
+    assert_eq!(one, three);
+}

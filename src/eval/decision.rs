@@ -138,6 +138,21 @@ pub struct Decision {
 }
 
 impl Decision {
+    /// The decision for an event the evaluator failed on (a bug): a reject with
+    /// `eval::internal`, so that the event still gets its one decision.
+    #[must_use]
+    pub fn internal(index: u64) -> Self {
+        let mut decision = Self::rejected(index);
+        decision.violations.push(Violation {
+            code: crate::codes::eval::INTERNAL,
+            path: String::new(),
+            level: ViolationLevel::Error,
+            message: "the evaluator failed on this event (a bug: please report it)".into(),
+            help: None,
+        });
+        decision
+    }
+
     /// A reject that knows nothing yet about the event at `index`.
     pub(crate) fn rejected(index: u64) -> Self {
         Self {

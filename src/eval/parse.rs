@@ -28,12 +28,10 @@ const DUPLICATE: &str = "\u{0}duplicate key\u{0}";
 /// the nesting, so a deeply nested input is an error, not a stack overflow.
 pub(crate) fn parse(bytes: &[u8]) -> Result<Value, ParseError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let mut pointer = String::new();
-    let value = Strict {
-        pointer: &mut pointer,
-    }
-    .deserialize(&mut deserializer)
-    .and_then(|v| deserializer.end().map(|()| v));
+    let mut path = Vec::new();
+    let value = Strict { path: &mut path }
+        .deserialize(&mut deserializer)
+        .and_then(|v| deserializer.end().map(|()| v));
     value.map_err(|error| {
         let text = error.to_string();
         match text.split(DUPLICATE).collect::<Vec<_>>().as_slice() {
@@ -46,9 +44,30 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Value, ParseError> {
     })
 }
 
-/// Builds a `Value` like `serde_json` does, but fails on a repeated key.
+/// One step of the path to the value being read.
+enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+/// The JSON pointer of a path, built only when a duplicate is reported.
+fn pointer(path: &[Segment]) -> String {
+    let mut out = String::new();
+    for segment in path {
+        out.push('/');
+        match segment {
+            Segment::Key(key) => out.push_str(&key.replace('~', "~0").replace('/', "~1")),
+            Segment::Index(index) => out.push_str(&index.to_string()),
+        }
+    }
+    out
+}
+
+/// Builds a `Value` like `serde_json` does, but fails on a repeated key. The path is kept as
+/// a stack of segments (each key moves onto it and back into its object), so reading costs
+/// no allocation beyond the value's own.
 struct Strict<'p> {
-    pointer: &'p mut String,
+    path: &'p mut Vec<Segment>,
 }
 
 impl<'de> DeserializeSeed<'de> for Strict<'_> {
@@ -96,20 +115,14 @@ impl<'de> Visitor<'de> for Strict<'_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::new();
-        let mut index = 0usize;
         loop {
-            let len = self.pointer.len();
-            self.pointer.push('/');
-            self.pointer.push_str(&index.to_string());
-            let item = seq.next_element_seed(Strict {
-                pointer: self.pointer,
-            });
-            self.pointer.truncate(len);
+            self.path.push(Segment::Index(items.len()));
+            let item = seq.next_element_seed(Strict { path: self.path });
+            self.path.pop();
             match item? {
                 Some(item) => items.push(item),
                 None => return Ok(Value::Array(items)),
             }
-            index += 1;
         }
     }
 
@@ -117,19 +130,17 @@ impl<'de> Visitor<'de> for Strict<'_> {
         let mut object = Map::new();
         while let Some(key) = map.next_key::<String>()? {
             if object.contains_key(&key) {
+                let at = pointer(self.path);
                 return Err(de::Error::custom(format_args!(
-                    "{DUPLICATE}{}{DUPLICATE}{key}{DUPLICATE}",
-                    self.pointer
+                    "{DUPLICATE}{at}{DUPLICATE}{key}{DUPLICATE}"
                 )));
             }
-            let len = self.pointer.len();
-            self.pointer.push('/');
-            self.pointer
-                .push_str(&key.replace('~', "~0").replace('/', "~1"));
-            let value = map.next_value_seed(Strict {
-                pointer: self.pointer,
-            });
-            self.pointer.truncate(len);
+            self.path.push(Segment::Key(key));
+            let value = map.next_value_seed(Strict { path: self.path });
+            let key = match self.path.pop() {
+                Some(Segment::Key(key)) => key,
+                _ => String::new(),
+            };
             object.insert(key, value?);
         }
         Ok(Value::Object(object))

@@ -101,6 +101,9 @@ pub(crate) struct EvalArgs {
     /// Reject events larger than this many bytes (`eval::event_too_large`); the stream goes on.
     #[arg(long, default_value_t = rulec::eval::MAX_EVENT_BYTES, value_name = "BYTES")]
     pub(crate) max_event_bytes: usize,
+    /// Evaluate on this many threads (output order is kept; memory stays bounded).
+    #[arg(long, short = 'j', default_value = "1", value_name = "N")]
+    pub(crate) jobs: std::num::NonZeroUsize,
     /// Input files; `-` or none for standard input.
     pub(crate) inputs: Vec<PathBuf>,
 }

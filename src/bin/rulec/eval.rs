@@ -91,13 +91,16 @@ pub(crate) fn run(args: &EvalArgs) -> u8 {
     };
     for input in inputs {
         let result = open(input).and_then(|reader| {
-            evaluate_stream(
-                &evaluator,
-                reader,
-                &mut out,
-                dead_letter.as_mut(),
-                &mut tally,
-            )
+            let sink = Sink {
+                out: &mut out,
+                dead_letter: dead_letter.as_mut(),
+                tally: &mut tally,
+            };
+            if args.jobs.get() > 1 {
+                evaluate_parallel(&evaluator, reader, sink, args.jobs.get())
+            } else {
+                evaluate_stream(&evaluator, reader, sink)
+            }
         });
         if let Err(error) = result {
             let _ = out.flush();
@@ -149,24 +152,113 @@ fn open(input: &Path) -> io::Result<Box<dyn BufRead>> {
     }
 }
 
-fn evaluate_stream(
-    evaluator: &Evaluator<'_>,
-    reader: Box<dyn BufRead>,
-    out: &mut impl Write,
-    mut dead_letter: Option<&mut BufWriter<File>>,
-    tally: &mut Tally,
-) -> io::Result<()> {
-    let mut events = EventReader::new(reader);
-    while let Some(event) = events.next_event()? {
-        let decision = evaluator.evaluate(event, tally.total());
-        serde_json::to_writer(&mut *out, &decision)?;
-        out.write_all(b"\n")?;
+/// Where decisions go: the output, the dead-letter file, the summary.
+struct Sink<'a, W> {
+    out: &'a mut W,
+    dead_letter: Option<&'a mut BufWriter<File>>,
+    tally: &'a mut Tally,
+}
+
+impl<W: Write> Sink<'_, W> {
+    /// Writes one decision as a line of JSON, and its input to the dead letters if rejected.
+    fn accept(&mut self, event: &[u8], decision: &Decision, json: Option<&str>) -> io::Result<()> {
+        match json {
+            Some(json) => self.out.write_all(json.as_bytes())?,
+            None => serde_json::to_writer(&mut *self.out, decision)?,
+        }
+        self.out.write_all(b"\n")?;
         if decision.verdict == Verdict::Reject {
-            if let Some(file) = dead_letter.as_deref_mut() {
+            if let Some(file) = self.dead_letter.as_deref_mut() {
                 write_dead_letter(file, event)?;
             }
         }
-        tally.add(&decision);
+        self.tally.add(decision);
+        Ok(())
+    }
+}
+
+/// One event at a time, in constant memory.
+fn evaluate_stream<W: Write>(
+    evaluator: &Evaluator<'_>,
+    reader: Box<dyn BufRead>,
+    mut sink: Sink<'_, W>,
+) -> io::Result<()> {
+    let mut events = EventReader::new(reader);
+    while let Some(event) = events.next_event()? {
+        let decision = evaluator.evaluate(event, sink.tally.total());
+        sink.accept(event, &decision, None)?;
     }
     Ok(())
 }
+
+/// Events in batches of [`BATCH`], each batch split across `jobs` threads; decisions are
+/// written in input order. Memory stays bounded by the batch.
+fn evaluate_parallel<W: Write>(
+    evaluator: &Evaluator<'_>,
+    reader: Box<dyn BufRead>,
+    mut sink: Sink<'_, W>,
+    jobs: usize,
+) -> io::Result<()> {
+    let mut events = EventReader::new(reader);
+    let mut batch: Vec<Vec<u8>> = Vec::with_capacity(BATCH);
+    loop {
+        batch.clear();
+        while batch.len() < BATCH {
+            match events.next_event()? {
+                Some(event) => batch.push(event.to_vec()),
+                None => break,
+            }
+        }
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let first = sink.tally.total();
+        let chunk = batch.len().div_ceil(jobs);
+        let decided: Vec<Vec<(Decision, String)>> = std::thread::scope(|scope| {
+            let workers: Vec<_> = batch
+                .chunks(chunk)
+                .enumerate()
+                .map(|(c, events)| {
+                    let handle = scope.spawn(move || {
+                        events
+                            .iter()
+                            .enumerate()
+                            .map(|(i, event)| {
+                                let decision =
+                                    evaluator.evaluate(event, first + (c * chunk + i) as u64);
+                                let json = decision.to_json();
+                                (decision, json)
+                            })
+                            .collect::<Vec<_>>()
+                    });
+                    (first + (c * chunk) as u64, events.len(), handle)
+                })
+                .collect();
+            workers
+                .into_iter()
+                .map(|(start, len, worker)| {
+                    worker
+                        .join()
+                        .unwrap_or_else(|_| internal_errors(start, len))
+                })
+                .collect()
+        });
+        for ((decision, json), event) in decided.iter().flatten().zip(&batch) {
+            sink.accept(event, decision, Some(json))?;
+        }
+    }
+}
+
+/// The decisions for events whose worker thread failed (a bug): each still gets one.
+fn internal_errors(start: u64, len: usize) -> Vec<(Decision, String)> {
+    (start..start + len as u64)
+        .map(|index| {
+            let decision = Decision::internal(index);
+            let json = decision.to_json();
+            (decision, json)
+        })
+        .collect()
+}
+
+/// Events evaluated per parallel batch.
+const BATCH: usize = 4096;
