@@ -6,6 +6,7 @@ mod fields;
 mod locations;
 mod names;
 mod routes;
+mod types;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -293,7 +294,7 @@ struct Context<'a> {
     errors: Vec<CheckError>,
     types: BTreeMap<&'a str, Declared<'a, ast::TypeDecl>>,
     schemas: BTreeMap<&'a str, Declared<'a, ast::SchemaDecl>>,
-    resolved: HashMap<&'a str, Option<fields::Resolved>>,
+    resolved: HashMap<&'a str, Option<types::Resolved>>,
     schema_fields: HashMap<&'a str, Vec<fields::FieldDecl>>,
     schema_stack: Vec<&'a str>,
     regexes: HashMap<String, Arc<Regex>>,
