@@ -8,10 +8,16 @@ pub(crate) fn closest<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let budget = name.chars().count().max(3) / 3;
+    let length = name.chars().count();
+    let budget = length.max(3) / 3;
     candidates
         .into_iter()
-        .filter(|c| *c != name)
+        // A length difference is a lower bound of the distance: skip what cannot be close.
+        .filter(|c| {
+            *c != name
+                && c.len().abs_diff(name.len()) <= budget * 4
+                && c.chars().count().abs_diff(length) <= budget
+        })
         .map(|c| (strsim::damerau_levenshtein(name, c), c))
         .filter(|(d, _)| *d <= budget)
         .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))

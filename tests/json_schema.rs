@@ -118,3 +118,15 @@ fn the_schema_has_one_branch_per_distinct_action_shape() {
             .all(|b| b.get("if").is_some() && b.get("then").is_some())
     );
 }
+
+#[test]
+fn rulec_export_json_schema_prints_the_library_schema() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_rulec"))
+        .args(["export", "json-schema", "--rules", "rules"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let printed: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(printed, export::json_schema(&shipped()));
+}

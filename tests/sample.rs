@@ -133,3 +133,39 @@ fn events_are_one_line_each_and_about_a_kilobyte_and_a_half() {
     let median = sizes.get(sizes.len() / 2).copied().unwrap();
     assert!((1000..=2200).contains(&median), "median {median} bytes");
 }
+
+#[test]
+fn rulec_sample_prints_the_library_events() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_rulec"))
+        .args([
+            "sample",
+            "--count",
+            "30",
+            "--invalid-share",
+            "0.2",
+            "--seed",
+            "4",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let printed = String::from_utf8(output.stdout).unwrap();
+    let expected: Vec<String> = generate(&shipped(), 30, 0.2, 4)
+        .into_iter()
+        .map(|s| s.text)
+        .collect();
+    assert_eq!(printed.lines().collect::<Vec<_>>(), expected);
+}
+
+#[test]
+fn rulec_sample_refuses_a_share_outside_zero_to_one() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_rulec"))
+        .args(["sample", "--invalid-share", "1.5"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("not a number from 0 to 1"), "{stderr}");
+}

@@ -251,6 +251,9 @@ pub struct Route {
     pub rules: Vec<RouteRule>,
 }
 
+/// How many action names a did-you-mean compares at most.
+pub const SUGGESTION_WINDOW: usize = 2048;
+
 /// A checked catalog: immutable, `Send + Sync`, cheap to share behind an `Arc`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(from = "CatalogData", into = "CatalogData")]
@@ -346,6 +349,38 @@ impl Catalog {
     #[must_use]
     pub fn action_id(&self, name: &str) -> Option<ActionId> {
         self.index.get(name).copied()
+    }
+
+    /// The declared action closest to an unknown name, for a did-you-mean. Bounded work
+    /// whatever the catalog's size: only actions of the same service (when the name's first
+    /// part is a service) and at most [`SUGGESTION_WINDOW`] names around where the name would
+    /// sort are compared.
+    #[must_use]
+    pub fn suggest_action(&self, name: &str) -> Option<&str> {
+        let actions = &self.data.actions;
+        let service = name.split('.').next().unwrap_or_default();
+        let prefix = format!("{service}.");
+        let start = actions.partition_point(|a| a.name.as_str() < prefix.as_str());
+        let end = start
+            + actions
+                .get(start..)
+                .unwrap_or_default()
+                .partition_point(|a| a.name.starts_with(&prefix));
+        let (start, end) = if start == end {
+            (0, actions.len())
+        } else {
+            (start, end)
+        };
+        let at = start
+            + actions
+                .get(start..end)
+                .unwrap_or_default()
+                .partition_point(|a| a.name.as_str() < name);
+        let half = SUGGESTION_WINDOW / 2;
+        let window = actions
+            .get(at.saturating_sub(half).max(start)..(at + half).min(end))
+            .unwrap_or_default();
+        crate::suggestion::closest(name, window.iter().map(|a| a.name.as_str()))
     }
 
     /// An action by id.

@@ -21,9 +21,24 @@ pub(super) struct ActionDraft {
 pub(super) struct Actions<'a> {
     pub(super) services: Vec<(Service, Vec<&'a ast::Service>)>,
     pub(super) by_name: BTreeMap<String, ActionDraft>,
+    /// Actions declared so far per service, for declaration positions.
+    declared: Vec<usize>,
 }
 
 impl Actions<'_> {
+    /// Counts one more action of a service and returns how many came before it.
+    fn count(&mut self, service: ServiceId) -> usize {
+        let index = service.0 as usize;
+        if self.declared.len() <= index {
+            self.declared.resize(index + 1, 0);
+        }
+        let slot = self.declared.get_mut(index);
+        slot.map_or(0, |n| {
+            *n += 1;
+            *n - 1
+        })
+    }
+
     pub(super) fn finish(self) -> (Vec<Service>, Vec<Action>) {
         let services = self.services.into_iter().map(|(s, _)| s).collect();
         let actions = self
@@ -350,14 +365,7 @@ impl<'a> Context<'a> {
                 name: full.clone(),
                 service: id,
                 group: group.map(|(i, _)| i),
-                position: u32::try_from(
-                    actions
-                        .by_name
-                        .values()
-                        .filter(|d| d.action.service == id)
-                        .count(),
-                )
-                .unwrap_or(u32::MAX),
+                position: u32::try_from(actions.count(id)).unwrap_or(u32::MAX),
                 event_type,
                 description: action.description.node.clone(),
                 fields: Vec::new(),

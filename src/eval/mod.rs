@@ -223,7 +223,6 @@ impl<'c> Evaluator<'c> {
             .action_id(name)
             .and_then(|id| self.catalog.action(id));
         let Some(action) = found else {
-            let names = self.catalog.actions().iter().map(|a| a.name.as_str());
             let dotted = name.replace(',', ".");
             let help = self
                 .catalog
@@ -238,7 +237,7 @@ impl<'c> Evaluator<'c> {
                         .and_then(|id| self.catalog.action(id))
                         .map(|a| a.name.as_str())
                 })
-                .or_else(|| suggestion::closest(name, names))
+                .or_else(|| self.catalog.suggest_action(name))
                 .map_or_else(
                     || {
                         "the catalog declares no such action; check the service's `.rules` file"
