@@ -289,29 +289,47 @@ fn collect_rules(
     path: &std::path::Path,
     out: &mut Vec<std::path::PathBuf>,
 ) -> Result<(), SourceError> {
-    let unreadable = |e: std::io::Error| SourceError::Unreadable {
-        path: path.display().to_string(),
-        reason: e.to_string(),
-    };
-    let meta = std::fs::metadata(path).map_err(unreadable)?;
-    if !meta.is_dir() {
-        out.push(path.to_owned());
-        return Ok(());
+    let found = files_under(path, true, |p| p.extension().is_some_and(|e| e == "rules")).map_err(
+        |(at, e)| SourceError::Unreadable {
+            path: at.display().to_string(),
+            reason: e.to_string(),
+        },
+    )?;
+    out.extend(found);
+    Ok(())
+}
+
+/// The files under `path` that `keep` accepts, directories searched recursively, each
+/// directory's entries in name order. A path that is not a directory is taken as it is when
+/// `explicit` is true, and filtered by `keep` otherwise. An error names the path it is about.
+pub fn files_under(
+    path: &std::path::Path,
+    explicit: bool,
+    keep: impl Fn(&std::path::Path) -> bool + Copy,
+) -> Result<Vec<std::path::PathBuf>, (std::path::PathBuf, std::io::Error)> {
+    let fail = |e| (path.to_owned(), e);
+    if !std::fs::metadata(path).map_err(fail)?.is_dir() {
+        return Ok(if explicit || keep(path) {
+            vec![path.to_owned()]
+        } else {
+            Vec::new()
+        });
     }
     let mut entries: Vec<std::path::PathBuf> = std::fs::read_dir(path)
-        .map_err(unreadable)?
+        .map_err(fail)?
         .map(|e| e.map(|e| e.path()))
         .collect::<Result<_, _>>()
-        .map_err(unreadable)?;
+        .map_err(fail)?;
     entries.sort();
+    let mut out = Vec::new();
     for entry in entries {
         if entry.is_dir() {
-            collect_rules(&entry, out)?;
-        } else if entry.extension().is_some_and(|e| e == "rules") {
+            out.extend(files_under(&entry, false, keep)?);
+        } else if keep(&entry) {
             out.push(entry);
         }
     }
-    Ok(())
+    Ok(out)
 }
 
 /// Reads one file as a [`Source`] named by its path.

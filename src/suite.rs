@@ -113,38 +113,24 @@ pub enum SuiteError {
 
 /// Finds and reads every `*.test.yaml` / `*.test.yml` file under the paths.
 pub fn load(paths: &[PathBuf]) -> Result<Vec<Suite>, SuiteError> {
-    let mut files = Vec::new();
-    for path in paths {
-        find(path, &mut files)?;
-    }
-    files.iter().map(|path| read(path)).collect()
-}
-
-fn find(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), SuiteError> {
-    let unreadable = |e: std::io::Error| SuiteError::Unreadable {
-        path: path.display().to_string(),
-        reason: e.to_string(),
-    };
-    if !path.is_dir() {
-        let name = path
+    let is_suite = |p: &Path| {
+        let name = p
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if name.ends_with(".test.yaml") || name.ends_with(".test.yml") {
-            out.push(path.to_owned());
-        }
-        return Ok(());
+        name.ends_with(".test.yaml") || name.ends_with(".test.yml")
+    };
+    let mut files = Vec::new();
+    for path in paths {
+        let found = crate::source::files_under(path, false, is_suite).map_err(|(at, e)| {
+            SuiteError::Unreadable {
+                path: at.display().to_string(),
+                reason: e.to_string(),
+            }
+        })?;
+        files.extend(found);
     }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-        .map_err(unreadable)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<Result<_, _>>()
-        .map_err(unreadable)?;
-    entries.sort();
-    for entry in entries {
-        find(&entry, out)?;
-    }
-    Ok(())
+    files.iter().map(|path| read(path)).collect()
 }
 
 fn read(path: &Path) -> Result<Suite, SuiteError> {
