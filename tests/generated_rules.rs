@@ -9,6 +9,8 @@
     reason = "tests"
 )]
 
+use std::fmt::Write as _;
+
 use miette::Diagnostic as _;
 use proptest::prelude::*;
 use rulec::{Checker, Source};
@@ -64,26 +66,26 @@ fn service(index: usize) -> impl Strategy<Value = String> {
         .prop_map(move |(name, display, actions, collect, fields, lead)| {
             let mut out = format!("{lead}service {name}{index} \"{}\" {{\n", escape(&display));
             if let Some(collect) = collect {
-                out.push_str(&format!("  collect {collect}\n"));
+                let _ = writeln!(out, "  collect {collect}");
             }
             out.push_str("  group main \"Actions\" management {\n");
             let mut names = Vec::new();
             for (i, (object, verb, data, description, note)) in actions.iter().enumerate() {
                 let flag = if *data { "data" } else { "action" };
                 let action = format!("{object}{i}.{verb}");
-                out.push_str(&format!("    {note}{flag} {action} \"{}\"\n", escape(description)));
+                let _ = writeln!(out, "    {note}{flag} {action} \"{}\"", escape(description));
                 names.push(action);
             }
             out.push_str("  }\n");
             if !fields.is_empty() {
-                out.push_str(&format!("  fields {} {{\n", names[0]));
+                let _ = writeln!(out, "  fields {} {{", names[0]);
                 for (i, (path, optional, pattern)) in fields.iter().enumerate() {
                     let mark = if *optional { "?" } else { "" };
                     let clause = pattern.as_ref().map(|p| format!(" matches /{p}/")).unwrap_or_default();
-                    out.push_str(&format!("    {path}{i}.x{mark}: string{clause}\n"));
+                    let _ = writeln!(out, "    {path}{i}.x{mark}: string{clause}");
                 }
                 out.push_str("  }\n");
-                out.push_str(&format!("  when action in {{ {} }} and outcome != \"failure\" {{\n    target.id: string\n  }}\n", names[0]));
+                let _ = writeln!(out, "  when action in {{ {} }} and outcome != \"failure\" {{\n    target.id: string\n  }}", names[0]);
             }
             out.push_str("}\n");
             out
@@ -103,12 +105,13 @@ fn catalog() -> impl Strategy<Value = String> {
         .prop_map(|(services, regions)| {
             let mut out = services.concat();
             for (i, region) in regions.iter().enumerate() {
-                out.push_str(&format!(
-                    "region {region}{i} \"Region {i}\" {{ zones {region}{i}-1 }}\n"
-                ));
+                let _ = writeln!(
+                    out,
+                    "region {region}{i} \"Region {i}\" {{ zones {region}{i}-1 }}"
+                );
             }
             out.push_str("target logs cloud_logs\n");
-            out.push_str(&format!("route all {{\n  {}{}0 -> logs\n", regions[0], ""));
+            let _ = writeln!(out, "route all {{\n  {}0 -> logs", regions[0]);
             out.push_str("  * -> drop\n");
             out.push_str("}\n");
             out
@@ -118,9 +121,9 @@ fn catalog() -> impl Strategy<Value = String> {
 fn check(text: &str) -> (Option<String>, Vec<String>) {
     let mut checker = Checker::new();
     checker.add(Source::new("generated.rules", text));
-    let checked = checker.check();
-    let catalog = checked.catalog.map(|c| serde_json::to_string(&c).unwrap());
-    let codes = checked
+    let result = checker.check();
+    let catalog = result.catalog.map(|c| serde_json::to_string(&c).unwrap());
+    let codes = result
         .diagnostics
         .list()
         .iter()
