@@ -1,7 +1,7 @@
 //! Splitting an input into events: NDJSON line by line in constant memory, or a single JSON
 //! object (pretty-printed or not), or a JSON array of objects.
 
-use std::io::{self, BufRead};
+use std::io::{self, BufRead, Read as _};
 use std::ops::Range;
 
 use serde_json::value::RawValue;
@@ -121,7 +121,12 @@ pub use crate::limits::LINE_CAP;
 
 /// Reads one line, newline included, keeping at most `cap` bytes of it; returns the bytes read.
 fn read_line(reader: &mut impl BufRead, line: &mut Vec<u8>, cap: usize) -> io::Result<usize> {
-    let mut total = 0;
+    let limit = u64::try_from(cap).unwrap_or(u64::MAX);
+    let mut total = reader.by_ref().take(limit).read_until(b'\n', line)?;
+    if total < cap || line.last() == Some(&b'\n') {
+        return Ok(total);
+    }
+    // Over the cap: skip the rest of the line without keeping it.
     loop {
         let chunk = match reader.fill_buf() {
             Ok(chunk) => chunk,
@@ -135,8 +140,6 @@ fn read_line(reader: &mut impl BufRead, line: &mut Vec<u8>, cap: usize) -> io::R
             Some(end) => (end + 1, true),
             None => (chunk.len(), false),
         };
-        let room = cap.saturating_sub(line.len());
-        line.extend_from_slice(chunk.get(..taken.min(room)).unwrap_or_default());
         reader.consume(taken);
         total += taken;
         if done {

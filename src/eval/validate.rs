@@ -101,6 +101,9 @@ impl FieldCheck<'_, '_> {
 
     fn missing(&mut self) {
         let rule = self.rule;
+        if rule.missing == Level::Allow {
+            return;
+        }
         // Several rule sets (envelope, conditionals) may require one field: say it once.
         let path = pointer(&rule.path);
         if self
