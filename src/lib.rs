@@ -12,7 +12,7 @@
 //!
 //! assert_eq!(decision.verdict, rulec::Verdict::Route);
 //! assert_eq!(decision.location.as_deref(), Some("us-south"));
-//! assert_eq!(decision.targets, Some(vec!["logs".into(), "siem".into(), "archive".into()]));
+//! assert_eq!(decision.targets.as_deref(), Some(&["logs".into(), "siem".into(), "archive".into()][..]));
 //!
 //! // The same event with a typo in its action: rejected, with a suggestion.
 //! let typo = events.lines().next().unwrap_or_default().replace("image.push", "image.psuh");
@@ -54,7 +54,7 @@ pub use source::Source;
 impl Catalog {
     /// The decision for one event (JSON bytes) with each service's default event types.
     #[must_use]
-    pub fn evaluate(&self, event: &[u8]) -> Decision {
+    pub fn evaluate(&self, event: &[u8]) -> Decision<'_> {
         Evaluator::new(self).evaluate(event, 0)
     }
 }

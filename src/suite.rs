@@ -162,7 +162,7 @@ pub struct CaseResult {
     /// What differed from what was expected; empty when the case passed.
     pub failures: Vec<String>,
     /// The decision, when the event could be read.
-    pub decision: Option<Decision>,
+    pub decision: Option<Decision<'static>>,
 }
 
 impl CaseResult {
@@ -207,7 +207,7 @@ pub fn run(catalog: &Catalog, suites: &[Suite]) -> Report {
                         .evaluate_value(&event, index as u64);
                     coverage.record(catalog, &event, &decision);
                     result.failures = compare(&case.expect, &decision);
-                    result.decision = Some(decision);
+                    result.decision = Some(decision.into_owned());
                 }
             }
             results.push(result);
@@ -232,7 +232,7 @@ fn event(suite: &Suite, case: &Case) -> Result<Value, String> {
 }
 
 /// Each expectation the decision does not meet, as `what: expected X, got Y`.
-fn compare(expect: &Expect, decision: &Decision) -> Vec<String> {
+fn compare(expect: &Expect, decision: &Decision<'_>) -> Vec<String> {
     let mut failures = Vec::new();
     let mut check = |what: &str, expected: Option<String>, got: String| {
         if let Some(expected) = expected.filter(|e| *e != got) {

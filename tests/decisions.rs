@@ -181,7 +181,7 @@ fn summary(decision: &Decision) -> String {
     parts.join(" ")
 }
 
-fn decide(path: &Path) -> Decision {
+fn decide(path: &Path) -> Decision<'static> {
     let (context, _) = context_of(&case_name(path));
     let bytes = std::fs::read(path).unwrap();
     Evaluator::new(&CATALOG)

@@ -122,7 +122,7 @@ fn switches_to_whole_json(line: &str) -> bool {
 }
 
 /// Every event of `text`, as the reader yields them, decided in order.
-fn evaluate_all(text: &str) -> (Vec<String>, Vec<Decision>) {
+fn evaluate_all(text: &str) -> (Vec<String>, Vec<Decision<'static>>) {
     let evaluator = Evaluator::new(&CATALOG);
     let mut reader = EventReader::new(text.as_bytes());
     let mut events = Vec::new();
@@ -227,5 +227,36 @@ proptest! {
         let decision = CATALOG.evaluate(event.to_string().as_bytes());
         prop_assert_eq!(decision.verdict == Verdict::Route, decision.targets.is_some());
         prop_assert_eq!(decision.verdict == Verdict::Reject, decision.has_errors());
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// The fast path (one scan, no tree) and the reference evaluator (a strict parse, then
+    /// every check) give the same decision, whatever the line.
+    #[test]
+    fn the_fast_path_decides_as_the_reference_does(
+        line in prop_oneof![line(), line().prop_map(|l| l.replacen(':', ": ", 3))],
+        data_only in any::<bool>(),
+    ) {
+        let context = if data_only {
+            rulec::Context::with_types(&[rulec::catalog::EventType::Data])
+        } else {
+            rulec::Context::defaults()
+        };
+        let evaluator = Evaluator::new(&CATALOG).with_context(context);
+        prop_assert_eq!(
+            evaluator.evaluate(line.as_bytes(), 3),
+            evaluator.evaluate_reference(line.as_bytes(), 3)
+        );
+    }
+
+    #[test]
+    fn the_fast_path_decides_any_bytes_as_the_reference_does(
+        bytes in prop::collection::vec(any::<u8>(), 0..256),
+    ) {
+        let evaluator = Evaluator::new(&CATALOG);
+        prop_assert_eq!(evaluator.evaluate(&bytes, 0), evaluator.evaluate_reference(&bytes, 0));
     }
 }

@@ -160,6 +160,9 @@ pub struct FieldRule {
     pub patterns: Vec<Pattern>,
     /// What the field means.
     pub description: Option<String>,
+    /// Where the path sits in the catalog's path trie (set when the catalog is built).
+    #[serde(skip)]
+    pub(crate) node: u32,
 }
 
 impl FieldRule {

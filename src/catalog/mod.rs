@@ -8,6 +8,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::eval::plan::{FastMap, Routing, Trie};
+
 mod field;
 
 pub use field::{BaseType, EnumValue, FieldRule, Pattern};
@@ -153,6 +155,9 @@ pub struct Comparison {
     pub equal: bool,
     /// The literal compared with.
     pub value: serde_json::Value,
+    /// Where the path sits in the catalog's path trie (set when the catalog is built).
+    #[serde(skip)]
+    pub(crate) node: u32,
 }
 
 /// Fields required when every comparison holds, for the actions that list it.
@@ -255,12 +260,27 @@ pub struct Route {
 pub const SUGGESTION_WINDOW: usize = 2048;
 
 /// A checked catalog: immutable, `Send + Sync`, cheap to share behind an `Arc`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(from = "CatalogData", into = "CatalogData")]
 pub struct Catalog {
     data: CatalogData,
-    index: HashMap<String, ActionId>,
+    index: FastMap<Box<str>, ActionId>,
     locations: HashMap<String, Place>,
+    plan: Plan,
+}
+
+impl PartialEq for Catalog {
+    fn eq(&self, other: &Self) -> bool {
+        // Everything else is derived from the data.
+        self.data == other.data
+    }
+}
+
+/// What the fast evaluator precomputes: the paths it reads and where valid events go.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Plan {
+    pub(crate) trie: Trie,
+    pub(crate) routing: Routing,
 }
 
 /// What a location name (region, zone or alias) resolves to.
@@ -286,14 +306,15 @@ pub(crate) struct CatalogData {
 }
 
 impl From<CatalogData> for Catalog {
-    fn from(data: CatalogData) -> Self {
+    fn from(mut data: CatalogData) -> Self {
+        let trie = Trie::build(&mut data);
         let index = data
             .actions
             .iter()
             .enumerate()
             .map(|(i, a)| {
                 (
-                    a.name.clone(),
+                    a.name.as_str().into(),
                     ActionId(u32::try_from(i).unwrap_or(u32::MAX)),
                 )
             })
@@ -312,11 +333,17 @@ impl From<CatalogData> for Catalog {
                 locations.insert(zone.clone(), place(true));
             }
         }
-        Catalog {
+        let mut catalog = Catalog {
             data,
             index,
             locations,
-        }
+            plan: Plan::default(),
+        };
+        catalog.plan = Plan {
+            trie,
+            routing: Routing::build(&catalog),
+        };
+        catalog
     }
 }
 
@@ -427,6 +454,18 @@ impl Catalog {
     /// Every location name the catalog knows, for suggestions.
     pub(crate) fn location_names(&self) -> impl Iterator<Item = &str> {
         self.locations.keys().map(String::as_str)
+    }
+
+    /// Every location name with what it resolves to.
+    pub(crate) fn location_entries(&self) -> impl Iterator<Item = (&str, &Place)> {
+        self.locations
+            .iter()
+            .map(|(name, place)| (name.as_str(), place))
+    }
+
+    /// What the fast evaluator precomputed.
+    pub(crate) fn plan(&self) -> &Plan {
+        &self.plan
     }
 
     /// Where events go when no route matched.

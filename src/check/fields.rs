@@ -99,6 +99,7 @@ impl<'a> Context<'a> {
                 values: resolved.values,
                 patterns: resolved.patterns,
                 description: field.description.as_ref().map(|d| d.node.clone()),
+                node: 0,
             },
             span: field.span,
         })
@@ -209,6 +210,7 @@ impl<'a> Context<'a> {
                             Literal::Number(n) => serde_json::Number::from_f64(*n)
                                 .map_or(serde_json::Value::Null, serde_json::Value::Number),
                         },
+                        node: 0,
                     });
                 }
             }

@@ -1,5 +1,6 @@
 //! The decision for one event: verdict, what was found out about the event, and every reason.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -109,27 +110,31 @@ impl ViolationLevel {
 }
 
 /// The decision for one event. Its JSON form is a contract: see `docs/decisions.md`.
+///
+/// Names that come from the catalog (the action, service, location and targets) are borrowed
+/// from it, so deciding a valid event allocates nothing; [`Decision::into_owned`] detaches a
+/// decision from its catalog.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Decision {
+pub struct Decision<'c> {
     /// 0-based position of the event in its input.
     pub index: u64,
     /// Route, drop or reject.
     pub verdict: Verdict,
     /// The `action` as the event gives it, when it is a string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
+    pub action: Option<Cow<'c, str>>,
     /// The action's service, when the action is in the catalog.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub service: Option<String>,
+    pub service: Option<Cow<'c, str>>,
     /// The action's event type, from the catalog.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_type: Option<EventType>,
     /// Where the event is located, after zone, alias and service overrides.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub location: Option<String>,
+    pub location: Option<Cow<'c, str>>,
     /// The targets it is sent to (only with verdict `route`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub targets: Option<Vec<String>>,
+    pub targets: Option<Cow<'c, [String]>>,
     /// Why it is dropped (only with verdict `drop`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<DropReason>,
@@ -137,7 +142,7 @@ pub struct Decision {
     pub violations: Vec<Violation>,
 }
 
-impl Decision {
+impl Decision<'_> {
     /// The decision for an event the evaluator failed on (a bug): a reject with
     /// `eval::internal`, so that the event still gets its one decision.
     #[must_use]
@@ -165,6 +170,23 @@ impl Decision {
             targets: None,
             reason: None,
             violations: Vec::new(),
+        }
+    }
+
+    /// The same decision, owning its names.
+    #[must_use]
+    pub fn into_owned(self) -> Decision<'static> {
+        let owned = |name: Option<Cow<'_, str>>| name.map(|n| Cow::Owned(n.into_owned()));
+        Decision {
+            index: self.index,
+            verdict: self.verdict,
+            action: owned(self.action),
+            service: owned(self.service),
+            event_type: self.event_type,
+            location: owned(self.location),
+            targets: self.targets.map(|t| Cow::Owned(t.into_owned())),
+            reason: self.reason,
+            violations: self.violations,
         }
     }
 

@@ -18,7 +18,7 @@ pub(crate) struct Place<'a> {
     pub(crate) zone: Option<&'a str>,
 }
 
-const GLOBAL: &str = "global";
+pub(crate) const GLOBAL: &str = "global";
 
 /// Locates an event, or records why it is unroutable.
 pub(crate) fn locate<'a>(

@@ -4,12 +4,17 @@
 pub mod config;
 mod crn;
 mod decision;
+mod fast;
 mod input;
 mod location;
 mod parse;
+pub(crate) mod plan;
 mod route;
+mod scan;
 mod timestamp;
 mod validate;
+
+use std::borrow::Cow;
 
 use serde_json::Value;
 
@@ -93,8 +98,25 @@ impl<'c> Evaluator<'c> {
     }
 
     /// The decision for an event given as JSON text; `index` is its position in its input.
+    ///
+    /// A valid event is decided in one pass over its bytes, without building a JSON tree or
+    /// allocating; any other event is parsed and decided by [`Evaluator::evaluate_value`], so
+    /// that every violation is found and worded. Both give the same decision.
     #[must_use]
-    pub fn evaluate(&self, event: &[u8], index: u64) -> Decision {
+    pub fn evaluate(&self, event: &[u8], index: u64) -> Decision<'c> {
+        if event.len() <= self.max_event_bytes {
+            if let Some(decision) = fast::decide(self.catalog, self.context, event, index) {
+                return decision;
+            }
+        }
+        self.evaluate_reference(event, index)
+    }
+
+    /// The decision as the reference evaluator makes it: a strict parse into a tree, then
+    /// every check. [`Evaluator::evaluate`] agrees with it on every input.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn evaluate_reference(&self, event: &[u8], index: u64) -> Decision<'c> {
         if event.len() > self.max_event_bytes {
             return unreadable(
                 index,
@@ -138,7 +160,7 @@ impl<'c> Evaluator<'c> {
 
     /// The decision for an event already parsed.
     #[must_use]
-    pub fn evaluate_value(&self, event: &Value, index: u64) -> Decision {
+    pub fn evaluate_value(&self, event: &Value, index: u64) -> Decision<'c> {
         if !event.is_object() {
             return invalid_json(
                 index,
@@ -164,7 +186,7 @@ impl<'c> Evaluator<'c> {
             location::locate(self.catalog, service, event, &mut decision.violations)
         });
         if decision.has_errors() {
-            decision.location = place.map(|p| p.location.to_owned());
+            decision.location = place.map(|p| Cow::Owned(p.location.to_owned()));
             return decision;
         }
         let event_type = action.event_type;
@@ -176,11 +198,11 @@ impl<'c> Evaluator<'c> {
         let Some(place) = place else {
             return decision;
         };
-        decision.location = Some(place.location.to_owned());
+        decision.location = Some(Cow::Owned(place.location.to_owned()));
         match route::route(self.catalog, action, &place) {
             Ok(targets) => {
                 decision.verdict = Verdict::Route;
-                decision.targets = Some(targets);
+                decision.targets = Some(Cow::Owned(targets));
             }
             Err(reason) => {
                 decision.verdict = Verdict::Drop;
@@ -191,7 +213,7 @@ impl<'c> Evaluator<'c> {
     }
 
     /// Finds the event's action in the catalog, recording what the decision learns.
-    fn action(&self, event: &Value, decision: &mut Decision) -> Option<&'c Action> {
+    fn action(&self, event: &Value, decision: &mut Decision<'c>) -> Option<&'c Action> {
         let Some(name) = event.get("action").and_then(Value::as_str) else {
             if !decision.violations.iter().any(|v| v.path == "/action") {
                 let (code, message) = match event.get("action") {
@@ -217,7 +239,7 @@ impl<'c> Evaluator<'c> {
             }
             return None;
         };
-        decision.action = Some(name.to_owned());
+        decision.action = Some(Cow::Owned(name.to_owned()));
         let found = self
             .catalog
             .action_id(name)
@@ -263,13 +285,17 @@ impl<'c> Evaluator<'c> {
             });
             return None;
         };
-        decision.service = self.catalog.service(action.service).map(|s| s.name.clone());
+        decision.action = Some(Cow::Borrowed(&action.name));
+        decision.service = self
+            .catalog
+            .service(action.service)
+            .map(|s| Cow::Borrowed(s.name.as_str()));
         decision.event_type = Some(action.event_type);
         Some(action)
     }
 
     /// The action's fields, its conditional constraints, and the `dataEvent` flag.
-    fn validate_action(&self, event: &Value, action: &Action, decision: &mut Decision) {
+    fn validate_action(&self, event: &Value, action: &Action, decision: &mut Decision<'_>) {
         validate::check(event, &action.fields, None, &mut decision.violations);
         for index in &action.conditionals {
             let Some(conditional) = self.catalog.conditionals().get(*index as usize) else {
@@ -350,7 +376,7 @@ fn same_literal(found: &Value, literal: &Value) -> bool {
     }
 }
 
-fn invalid_json(index: u64, message: &str) -> Decision {
+fn invalid_json(index: u64, message: &str) -> Decision<'static> {
     unreadable(
         index,
         eval::INVALID_JSON,
@@ -367,7 +393,7 @@ fn unreadable(
     path: String,
     message: String,
     help: &str,
-) -> Decision {
+) -> Decision<'static> {
     let mut decision = Decision::rejected(index);
     decision.violations.push(Violation {
         code,

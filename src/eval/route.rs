@@ -70,7 +70,7 @@ pub(crate) fn route(
     }
 }
 
-fn admits(route: &Route, action: &Action) -> bool {
+pub(crate) fn admits(route: &Route, action: &Action) -> bool {
     (route.types.is_empty() || route.types.contains(&action.event_type))
         && (route.actions.is_empty() || route.actions.iter().any(|p| glob_matches(p, &action.name)))
 }

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::ops::Range;
 use std::path::Path;
 
 use rulec::Catalog;
@@ -15,31 +16,50 @@ use crate::render;
 /// Counts for the closing summary.
 #[derive(Debug, Default)]
 struct Tally {
-    verdicts: BTreeMap<Verdict, u64>,
+    route: u64,
+    drop: u64,
+    reject: u64,
     locations: BTreeMap<String, u64>,
 }
 
 impl Tally {
-    fn add(&mut self, decision: &Decision) {
-        *self.verdicts.entry(decision.verdict).or_default() += 1;
-        if let Some(location) = &decision.location {
-            *self.locations.entry(location.clone()).or_default() += 1;
+    fn add(&mut self, decision: &Decision<'_>) {
+        *match decision.verdict {
+            Verdict::Route => &mut self.route,
+            Verdict::Drop => &mut self.drop,
+            Verdict::Reject => &mut self.reject,
+        } += 1;
+        if let Some(location) = decision.location.as_deref() {
+            match self.locations.get_mut(location) {
+                Some(count) => *count += 1,
+                None => {
+                    self.locations.insert(location.to_owned(), 1);
+                }
+            }
+        }
+    }
+
+    fn merge(&mut self, other: &Tally) {
+        self.route += other.route;
+        self.drop += other.drop;
+        self.reject += other.reject;
+        for (location, count) in &other.locations {
+            *self.locations.entry(location.clone()).or_default() += count;
         }
     }
 
     fn total(&self) -> u64 {
-        self.verdicts.values().sum()
+        self.route + self.drop + self.reject
     }
 
     fn line(&self) -> String {
-        let count = |v| self.verdicts.get(&v).copied().unwrap_or(0);
         let total = self.total();
         let mut line = format!(
             "evaluated {total} event{}: {} route, {} drop, {} reject",
             if total == 1 { "" } else { "s" },
-            count(Verdict::Route),
-            count(Verdict::Drop),
-            count(Verdict::Reject)
+            self.route,
+            self.drop,
+            self.reject
         );
         if !self.locations.is_empty() {
             let by: Vec<String> = self
@@ -117,11 +137,10 @@ pub(crate) fn run(args: &EvalArgs) -> u8 {
         return USAGE;
     }
     eprintln!("{}", tally.line());
-    let failing = |v| tally.verdicts.get(&v).copied().unwrap_or(0) > 0;
     let failed = match args.fail_on {
         None => false,
-        Some(FailOn::Reject) => failing(Verdict::Reject),
-        Some(FailOn::Drop) => failing(Verdict::Reject) || failing(Verdict::Drop),
+        Some(FailOn::Reject) => tally.reject > 0,
+        Some(FailOn::Drop) => tally.reject > 0 || tally.drop > 0,
     };
     if failed { FAILED } else { OK }
 }
@@ -161,11 +180,8 @@ struct Sink<'a, W> {
 
 impl<W: Write> Sink<'_, W> {
     /// Writes one decision as a line of JSON, and its input to the dead letters if rejected.
-    fn accept(&mut self, event: &[u8], decision: &Decision, json: Option<&str>) -> io::Result<()> {
-        match json {
-            Some(json) => self.out.write_all(json.as_bytes())?,
-            None => serde_json::to_writer(&mut *self.out, decision)?,
-        }
+    fn accept(&mut self, event: &[u8], decision: &Decision<'_>) -> io::Result<()> {
+        serde_json::to_writer(&mut *self.out, decision)?;
         self.out.write_all(b"\n")?;
         if decision.verdict == Verdict::Reject {
             if let Some(file) = self.dead_letter.as_deref_mut() {
@@ -186,13 +202,97 @@ fn evaluate_stream<W: Write>(
     let mut events = EventReader::new(reader);
     while let Some(event) = events.next_event()? {
         let decision = evaluator.evaluate(event, sink.tally.total());
-        sink.accept(event, &decision, None)?;
+        sink.accept(event, &decision)?;
     }
     Ok(())
 }
 
-/// Events in batches of [`BATCH`], each batch split across `jobs` threads; decisions are
-/// written in input order. Memory stays bounded by the batch.
+/// Events read into one buffer, back to back.
+#[derive(Default)]
+struct Batch {
+    text: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl Batch {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn event(&self, i: usize) -> &[u8] {
+        let start = i.checked_sub(1).and_then(|p| self.ends.get(p)).copied();
+        let end = self.ends.get(i).copied().unwrap_or_default();
+        self.text.get(start.unwrap_or(0)..end).unwrap_or_default()
+    }
+
+    /// Reads up to [`BATCH`] events or [`BATCH_BYTES`] bytes, whichever comes first.
+    fn fill<R: BufRead>(&mut self, events: &mut EventReader<R>) -> io::Result<()> {
+        self.text.clear();
+        self.ends.clear();
+        while self.ends.len() < BATCH && self.text.len() < BATCH_BYTES {
+            let Some(event) = events.next_event()? else {
+                break;
+            };
+            self.text.extend_from_slice(event);
+            self.ends.push(self.text.len());
+        }
+        Ok(())
+    }
+}
+
+/// What one worker made of its share of a batch.
+#[derive(Default)]
+struct Share {
+    /// The decisions, one JSON line each.
+    out: Vec<u8>,
+    /// Positions in the batch of the rejected events.
+    rejected: Vec<usize>,
+    tally: Tally,
+}
+
+impl Share {
+    fn decide(
+        &mut self,
+        evaluator: &Evaluator<'_>,
+        batch: &Batch,
+        events: Range<usize>,
+        first: u64,
+    ) {
+        for i in events {
+            let decision = evaluator.evaluate(batch.event(i), first + i as u64);
+            self.push(i, &decision);
+        }
+    }
+
+    fn push(&mut self, i: usize, decision: &Decision<'_>) {
+        if serde_json::to_writer(&mut self.out, decision).is_err() {
+            self.out.extend_from_slice(decision.to_json().as_bytes());
+        }
+        self.out.push(b'\n');
+        if decision.verdict == Verdict::Reject {
+            self.rejected.push(i);
+        }
+        self.tally.add(decision);
+    }
+
+    /// Replaces the decisions of a worker that failed (a bug): each event still gets one.
+    fn replace_with_internal_errors(&mut self, events: Range<usize>, first: u64) {
+        self.clear();
+        for i in events {
+            self.push(i, &Decision::internal(first + i as u64));
+        }
+    }
+
+    fn clear(&mut self) {
+        self.out.clear();
+        self.rejected.clear();
+        self.tally = Tally::default();
+    }
+}
+
+/// Events in batches, each batch split across `jobs` threads that write their decisions into
+/// their own buffers; the buffers are written out in input order. Memory stays bounded by the
+/// batch.
 fn evaluate_parallel<W: Write>(
     evaluator: &Evaluator<'_>,
     reader: Box<dyn BufRead>,
@@ -200,65 +300,54 @@ fn evaluate_parallel<W: Write>(
     jobs: usize,
 ) -> io::Result<()> {
     let mut events = EventReader::new(reader);
-    let mut batch: Vec<Vec<u8>> = Vec::with_capacity(BATCH);
+    let mut batch = Batch::default();
+    let mut shares: Vec<Share> = (0..jobs).map(|_| Share::default()).collect();
     loop {
-        batch.clear();
-        while batch.len() < BATCH {
-            match events.next_event()? {
-                Some(event) => batch.push(event.to_vec()),
-                None => break,
-            }
-        }
-        if batch.is_empty() {
+        batch.fill(&mut events)?;
+        if batch.len() == 0 {
             return Ok(());
         }
         let first = sink.tally.total();
-        let chunk = batch.len().div_ceil(jobs);
-        let decided: Vec<Vec<(Decision, String)>> = std::thread::scope(|scope| {
-            let workers: Vec<_> = batch
-                .chunks(chunk)
-                .enumerate()
-                .map(|(c, events)| {
-                    let handle = scope.spawn(move || {
-                        events
-                            .iter()
-                            .enumerate()
-                            .map(|(i, event)| {
-                                let decision =
-                                    evaluator.evaluate(event, first + (c * chunk + i) as u64);
-                                let json = decision.to_json();
-                                (decision, json)
-                            })
-                            .collect::<Vec<_>>()
-                    });
-                    (first + (c * chunk) as u64, events.len(), handle)
+        let per = batch.len().div_ceil(jobs);
+        let ranges: Vec<Range<usize>> = (0..jobs)
+            .map(|j| (j * per).min(batch.len())..((j + 1) * per).min(batch.len()))
+            .collect();
+        let failed: Vec<usize> = std::thread::scope(|scope| {
+            let workers: Vec<_> = shares
+                .iter_mut()
+                .zip(&ranges)
+                .map(|(share, events)| {
+                    let (batch, events) = (&batch, events.clone());
+                    scope.spawn(move || {
+                        share.clear();
+                        share.decide(evaluator, batch, events, first);
+                    })
                 })
                 .collect();
             workers
                 .into_iter()
-                .map(|(start, len, worker)| {
-                    worker
-                        .join()
-                        .unwrap_or_else(|_| internal_errors(start, len))
-                })
+                .enumerate()
+                .filter_map(|(w, worker)| worker.join().is_err().then_some(w))
                 .collect()
         });
-        for ((decision, json), event) in decided.iter().flatten().zip(&batch) {
-            sink.accept(event, decision, Some(json))?;
+        for w in failed {
+            if let (Some(share), Some(events)) = (shares.get_mut(w), ranges.get(w)) {
+                share.replace_with_internal_errors(events.clone(), first);
+            }
+        }
+        for share in &shares {
+            sink.out.write_all(&share.out)?;
+            if let Some(file) = sink.dead_letter.as_deref_mut() {
+                for &i in &share.rejected {
+                    write_dead_letter(file, batch.event(i))?;
+                }
+            }
+            sink.tally.merge(&share.tally);
         }
     }
 }
 
-/// The decisions for events whose worker thread failed (a bug): each still gets one.
-fn internal_errors(start: u64, len: usize) -> Vec<(Decision, String)> {
-    (start..start + len as u64)
-        .map(|index| {
-            let decision = Decision::internal(index);
-            let json = decision.to_json();
-            (decision, json)
-        })
-        .collect()
-}
-
-/// Events evaluated per parallel batch.
-const BATCH: usize = 4096;
+/// Events evaluated per parallel batch, at most.
+const BATCH: usize = 16_384;
+/// Bytes of events read per parallel batch, at most (one event may go past it).
+const BATCH_BYTES: usize = 16 << 20;

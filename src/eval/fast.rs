@@ -1,0 +1,210 @@
+//! The fast path: the decision for an event that breaks no rule, read from one scan of its
+//! bytes (see [`super::scan`]) and the catalog's precomputed routing (see [`super::plan`]).
+//!
+//! It answers only when it is sure the event has no violation at all, errors or warnings. In
+//! every other case (a violation, a value it would have to decode, input the scanner gives up
+//! on) it answers `None` and the reference evaluator decides, with the full messages. So the
+//! two agree by construction; the differential tests check it.
+
+use std::borrow::Cow;
+
+use serde_json::Value;
+
+use super::crn::Crn;
+use super::decision::{Decision, Verdict};
+use super::scan::{self, Found, Kind, Scanned};
+use super::{Context, timestamp};
+use crate::catalog::{Action, BaseType, Catalog, EventType, FieldRule, Level};
+
+/// The decision for `event` if it breaks no rule; `None` when the reference evaluator must
+/// decide.
+pub(crate) fn decide<'c>(
+    catalog: &'c Catalog,
+    context: Context,
+    event: &[u8],
+    index: u64,
+) -> Option<Decision<'c>> {
+    let plan = catalog.plan();
+    scan::with_scanned(&plan.trie, event, |scanned| {
+        let view = View { scanned, catalog };
+        view.decide(context, index)
+    })
+}
+
+struct View<'s, 'a, 'c> {
+    scanned: &'s Scanned<'a>,
+    catalog: &'c Catalog,
+}
+
+impl<'c> View<'_, '_, 'c> {
+    fn decide(&self, context: Context, index: u64) -> Option<Decision<'c>> {
+        let trie = &self.catalog.plan().trie;
+        self.passes_all(self.catalog.envelope())?;
+        let name = self.string(trie.action)?;
+        let id = self.catalog.action_id(name)?;
+        let action = self.catalog.action(id)?;
+        self.passes_all(&action.fields)?;
+        for conditional in &action.conditionals {
+            let conditional = self.catalog.conditionals().get(*conditional as usize)?;
+            if self.holds(conditional)? {
+                self.passes_all(&conditional.fields)?;
+            }
+        }
+        self.data_flag_agrees(action, trie.data_event)?;
+        let service = self.catalog.service(action.service)?;
+        let crn = Crn::parse(self.string(trie.log_source_crn)?)?;
+        let outcome = self.catalog.plan().routing.outcome(
+            id.0 as usize,
+            action.service.0 as usize,
+            crn.location(),
+        )?;
+        let mut decision = Decision::rejected(index);
+        decision.action = Some(Cow::Borrowed(&action.name));
+        decision.service = Some(Cow::Borrowed(&service.name));
+        decision.event_type = Some(action.event_type);
+        if !context.enables(action, self.catalog, action.event_type) {
+            decision.verdict = Verdict::Drop;
+            decision.reason = Some(super::DropReason::disabled(action.event_type));
+            return Some(decision);
+        }
+        decision.location = Some(Cow::Borrowed(outcome.location));
+        match outcome.targets {
+            Ok(targets) => {
+                decision.verdict = Verdict::Route;
+                decision.targets = Some(Cow::Borrowed(targets));
+            }
+            Err(reason) => {
+                decision.verdict = Verdict::Drop;
+                decision.reason = Some(reason);
+            }
+        }
+        Some(decision)
+    }
+
+    /// What is at `node`; `None` when a string stands where the path expects an object (the
+    /// reference evaluator looks inside strings that hold JSON).
+    fn get(&self, node: u32) -> Option<Found> {
+        let found = self.scanned.get(node);
+        if found.kind == Kind::Absent {
+            let trie = &self.catalog.plan().trie;
+            let mut at = node;
+            while at != super::plan::ROOT {
+                at = trie.parent(at);
+                if matches!(self.scanned.get(at).kind, Kind::String | Kind::Escaped) {
+                    return None;
+                }
+            }
+        }
+        Some(found)
+    }
+
+    /// The string at `node`, if it is one without escapes.
+    fn string(&self, node: u32) -> Option<&str> {
+        let found = self.get(node)?;
+        (found.kind == Kind::String).then(|| scan::text(self.scanned, found))?
+    }
+
+    /// `Some` when no rule reports anything.
+    fn passes_all(&self, rules: &[FieldRule]) -> Option<()> {
+        rules
+            .iter()
+            .all(|rule| self.get(rule.node).is_some_and(|f| self.passes(rule, f)))
+            .then_some(())
+    }
+
+    /// Whether a value draws no report (error or warning) from its rule.
+    fn passes(&self, rule: &FieldRule, found: Found) -> bool {
+        let text = || scan::text(self.scanned, found).unwrap_or_default();
+        match found.kind {
+            Kind::Absent | Kind::Null => rule.missing == Level::Allow,
+            Kind::String => {
+                let text = text();
+                let form = match rule.ty {
+                    BaseType::String => true,
+                    BaseType::Timestamp => timestamp::problem(text).is_none(),
+                    BaseType::Crn => Crn::parse(text).is_some(),
+                    _ => false,
+                };
+                form && string_passes(rule, text)
+            }
+            Kind::True | Kind::False => rule.ty == BaseType::Bool,
+            Kind::Number => match rule.ty {
+                BaseType::Number => true,
+                BaseType::Integer => number(text()).is_some_and(|n| n.is_i64() || n.is_u64()),
+                _ => false,
+            },
+            Kind::Object => rule.ty == BaseType::Object,
+            Kind::Array => rule.ty == BaseType::Array,
+            Kind::Escaped => false,
+        }
+    }
+
+    /// Whether every comparison of a condition holds; `None` if unsure.
+    fn holds(&self, conditional: &crate::catalog::Conditional) -> Option<bool> {
+        for comparison in &conditional.comparisons {
+            let found = self.get(comparison.node)?;
+            let text = || scan::text(self.scanned, found);
+            let equal = match (found.kind, &comparison.value) {
+                (Kind::Absent, _) => false,
+                (Kind::Null, literal) => literal.is_null(),
+                (Kind::True, literal) => *literal == Value::Bool(true),
+                (Kind::False, literal) => *literal == Value::Bool(false),
+                (Kind::Number, Value::Number(literal)) => {
+                    number(text()?)?.as_f64() == literal.as_f64()
+                }
+                (Kind::String, Value::String(literal)) => text()? == literal,
+                (Kind::Number | Kind::String | Kind::Object | Kind::Array, literal)
+                    if !literal.is_array() && !literal.is_object() =>
+                {
+                    false
+                }
+                _ => return None,
+            };
+            if equal != comparison.equal {
+                return Some(false);
+            }
+        }
+        Some(true)
+    }
+
+    /// `Some` unless `dataEvent` contradicts the action's type.
+    fn data_flag_agrees(&self, action: &Action, node: u32) -> Option<()> {
+        let found = self.get(node)?;
+        let flag = match found.kind {
+            Kind::True => Some(true),
+            Kind::False => Some(false),
+            Kind::String => match scan::text(self.scanned, found)? {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            },
+            Kind::Escaped => return None,
+            _ => None,
+        };
+        let expected = action.event_type == EventType::Data;
+        flag.is_none_or(|flag| flag == expected).then_some(())
+    }
+}
+
+/// Whether a string value draws no report from its rule's enum and patterns.
+fn string_passes(rule: &FieldRule, text: &str) -> bool {
+    let member = rule.values.is_empty()
+        || rule
+            .values
+            .iter()
+            .find(|v| v.value == text)
+            .is_some_and(|v| v.level == Level::Allow);
+    member
+        && rule
+            .patterns
+            .iter()
+            .all(|p| p.level() == Level::Allow || p.is_match(text))
+}
+
+/// A number token as `serde_json` reads it.
+fn number(token: &str) -> Option<serde_json::Number> {
+    serde_json::from_str(token).ok()
+}
+
+#[cfg(test)]
+mod tests;

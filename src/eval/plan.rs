@@ -1,0 +1,223 @@
+//! What the fast evaluator precomputes from a catalog: a trie of every field path the catalog
+//! reads (so that one pass over an event keeps just those values), and the routing outcome of
+//! every (action class, place) pair (so that a valid event is routed by two lookups).
+
+use rustc_hash::FxHashMap;
+
+use super::decision::DropReason;
+use super::location::Place;
+use super::route;
+use crate::catalog::{Catalog, CatalogData};
+
+/// A hash map with the `FxHash` function: fast for the short string keys of paths, actions and
+/// locations. Only the catalog inserts keys, so events cannot provoke collisions.
+pub(crate) type FastMap<K, V> = FxHashMap<K, V>;
+
+/// Node 0 is the event itself.
+pub(crate) const ROOT: u32 = 0;
+
+/// Every field path the catalog reads, one node per path prefix.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Trie {
+    nodes: Vec<TrieNode>,
+    /// The nodes of the paths the evaluator reads whatever the rules say.
+    pub(crate) action: u32,
+    pub(crate) data_event: u32,
+    pub(crate) log_source_crn: u32,
+}
+
+#[derive(Debug, Clone, Default)]
+struct TrieNode {
+    parent: u32,
+    children: FastMap<Box<str>, u32>,
+}
+
+impl Trie {
+    /// The trie of `data`'s paths; each field rule and comparison learns its node.
+    pub(crate) fn build(data: &mut CatalogData) -> Self {
+        let mut trie = Trie {
+            nodes: vec![TrieNode::default()],
+            ..Trie::default()
+        };
+        trie.action = trie.insert("action");
+        trie.data_event = trie.insert("dataEvent");
+        trie.log_source_crn = trie.insert("logSourceCRN");
+        let actions = data.actions.iter_mut().flat_map(|a| a.fields.iter_mut());
+        let conditionals = data
+            .conditionals
+            .iter_mut()
+            .flat_map(|c| c.fields.iter_mut());
+        for rule in data.envelope.iter_mut().chain(actions).chain(conditionals) {
+            rule.node = trie.insert(&rule.path);
+        }
+        for comparison in data
+            .conditionals
+            .iter_mut()
+            .flat_map(|c| c.comparisons.iter_mut())
+        {
+            comparison.node = trie.insert(&comparison.path);
+        }
+        trie
+    }
+
+    fn insert(&mut self, path: &str) -> u32 {
+        let mut node = ROOT;
+        for segment in path.split('.') {
+            node = if let Some(child) = self.child(node, segment) {
+                child
+            } else {
+                let child = u32::try_from(self.nodes.len()).unwrap_or(u32::MAX);
+                self.nodes.push(TrieNode {
+                    parent: node,
+                    children: FastMap::default(),
+                });
+                if let Some(parent) = self.nodes.get_mut(node as usize) {
+                    parent.children.insert(segment.into(), child);
+                }
+                child
+            };
+        }
+        node
+    }
+
+    /// The node of `key` inside the object at `node`.
+    pub(crate) fn child(&self, node: u32, key: &str) -> Option<u32> {
+        let children = &self.nodes.get(node as usize)?.children;
+        if children.is_empty() {
+            return None;
+        }
+        children.get(key).copied()
+    }
+
+    /// Whether values under `node` are read at all.
+    pub(crate) fn has_children(&self, node: u32) -> bool {
+        self.nodes
+            .get(node as usize)
+            .is_some_and(|n| !n.children.is_empty())
+    }
+
+    /// The node's parent; the root is its own parent.
+    pub(crate) fn parent(&self, node: u32) -> u32 {
+        self.nodes.get(node as usize).map_or(ROOT, |n| n.parent)
+    }
+
+    /// The number of nodes.
+    pub(crate) fn len(&self) -> usize {
+        self.nodes.len()
+    }
+}
+
+/// Where a valid event goes, for each action class and place.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Routing {
+    /// `(location, zone)` of each place.
+    places: Vec<(String, Option<String>)>,
+    /// The place of each CRN location segment the catalog knows (regions, zones, aliases,
+    /// `global`), before service overrides.
+    raw: FastMap<Box<str>, u32>,
+    /// Per service: the place each place is moved to by the service's overrides; empty when
+    /// the service has none.
+    moves: Vec<Vec<u32>>,
+    /// Per action: its class, the set of routes whose filters admit it.
+    classes: Vec<u32>,
+    /// `[class * places + place]`: the targets, or why the event is dropped.
+    outcomes: Vec<Result<Box<[String]>, DropReason>>,
+}
+
+/// A routed or dropped event's location and targets.
+pub(crate) struct Outcome<'c> {
+    pub(crate) location: &'c str,
+    pub(crate) targets: Result<&'c [String], DropReason>,
+}
+
+impl Routing {
+    /// Every outcome, computed with the same `locate` rules and `route` function as the
+    /// reference evaluator.
+    pub(crate) fn build(catalog: &Catalog) -> Self {
+        let mut routing = Routing::default();
+        let mut ids: FastMap<(String, Option<String>), u32> = FastMap::default();
+        let mut intern = |places: &mut Vec<_>, place: (String, Option<String>)| {
+            *ids.entry(place.clone()).or_insert_with(|| {
+                places.push(place);
+                u32::try_from(places.len() - 1).unwrap_or(u32::MAX)
+            })
+        };
+        for (raw, place) in catalog.location_entries() {
+            let key = (place.region.clone(), place.zone.then(|| raw.to_owned()));
+            let id = intern(&mut routing.places, key);
+            routing.raw.insert(raw.into(), id);
+        }
+        let global = intern(&mut routing.places, (super::location::GLOBAL.into(), None));
+        routing.raw.insert(super::location::GLOBAL.into(), global);
+        let base = routing.places.len();
+        for service in catalog.services() {
+            if service.overrides.is_empty() {
+                routing.moves.push(Vec::new());
+                continue;
+            }
+            let moved = |from: &str| {
+                service
+                    .overrides
+                    .iter()
+                    .find(|(f, _)| f == from)
+                    .map(|(_, to)| to.clone())
+            };
+            let mut service_moves = Vec::with_capacity(base);
+            for id in 0..base {
+                let Some((location, zone)) = routing.places.get(id).cloned() else {
+                    continue;
+                };
+                let to = zone.as_deref().and_then(moved).or_else(|| moved(&location));
+                service_moves.push(match to {
+                    Some(to) => intern(&mut routing.places, (to, None)),
+                    None => u32::try_from(id).unwrap_or(u32::MAX),
+                });
+            }
+            routing.moves.push(service_moves);
+        }
+        let mut classes: FastMap<Vec<bool>, u32> = FastMap::default();
+        let mut representatives = Vec::new();
+        for action in catalog.actions() {
+            let admitted: Vec<bool> = catalog
+                .routes()
+                .iter()
+                .map(|r| route::admits(r, action))
+                .collect();
+            let class = *classes.entry(admitted).or_insert_with(|| {
+                representatives.push(action);
+                u32::try_from(representatives.len() - 1).unwrap_or(u32::MAX)
+            });
+            routing.classes.push(class);
+        }
+        for action in representatives {
+            for (location, zone) in &routing.places {
+                let place = Place {
+                    location,
+                    zone: zone.as_deref(),
+                };
+                let outcome = route::route(catalog, action, &place).map(Vec::into_boxed_slice);
+                routing.outcomes.push(outcome);
+            }
+        }
+        routing
+    }
+
+    /// Where an event of `action` (of service `service`) from CRN location `raw` goes;
+    /// `None` when the location is unknown.
+    pub(crate) fn outcome(&self, action: usize, service: usize, raw: &str) -> Option<Outcome<'_>> {
+        let base = *self.raw.get(raw)?;
+        let place = match self.moves.get(service) {
+            Some(moves) if !moves.is_empty() => *moves.get(base as usize)?,
+            _ => base,
+        };
+        let class = *self.classes.get(action)? as usize;
+        let (location, _) = self.places.get(place as usize)?;
+        let outcome = self
+            .outcomes
+            .get(class * self.places.len() + place as usize)?;
+        Some(Outcome {
+            location,
+            targets: outcome.as_ref().map(AsRef::as_ref).map_err(|r| *r),
+        })
+    }
+}
