@@ -10,18 +10,59 @@ pub(crate) fn closest<'a>(
 ) -> Option<&'a str> {
     let length = name.chars().count();
     let budget = length.max(3) / 3;
-    candidates
+    let letters = Letters::of(name);
+    // Lower bounds of the distance, cheap to compute: skip what cannot be close, then compute
+    // distances from the most promising candidate on, stopping where the bound exceeds the best
+    // distance found.
+    let mut bounded: Vec<(usize, &str)> = candidates
         .into_iter()
-        // A length difference is a lower bound of the distance: skip what cannot be close.
         .filter(|c| {
             *c != name
                 && c.len().abs_diff(name.len()) <= budget * 4
                 && c.chars().count().abs_diff(length) <= budget
         })
-        .map(|c| (strsim::damerau_levenshtein(name, c), c))
-        .filter(|(d, _)| *d <= budget)
-        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
-        .map(|(_, c)| c)
+        .map(|c| (letters.distance_bound(&Letters::of(c)), c))
+        .filter(|(bound, _)| *bound <= budget)
+        .collect();
+    bounded.sort_unstable();
+    let mut best: Option<(usize, &str)> = None;
+    for (bound, candidate) in bounded {
+        if best.is_some_and(|(distance, _)| bound > distance) {
+            break;
+        }
+        let distance = strsim::damerau_levenshtein(name, candidate);
+        if distance <= budget && best.is_none_or(|b| (distance, candidate) < b) {
+            best = Some((distance, candidate));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// How many characters of a name fall in each of 64 buckets. One edit (insertion, deletion,
+/// substitution or swap) changes at most two counts by one each, so half the difference of
+/// two names' counts is a lower bound of their Damerau-Levenshtein distance.
+struct Letters([u8; 64]);
+
+impl Letters {
+    fn of(name: &str) -> Self {
+        let mut counts = [0u8; 64];
+        for c in name.chars() {
+            if let Some(count) = counts.get_mut(c as usize % 64) {
+                *count = count.saturating_add(1);
+            }
+        }
+        Letters(counts)
+    }
+
+    fn distance_bound(&self, other: &Letters) -> usize {
+        let differences: usize = self
+            .0
+            .iter()
+            .zip(&other.0)
+            .map(|(a, b)| usize::from(a.abs_diff(*b)))
+            .sum();
+        differences.div_ceil(2)
+    }
 }
 
 /// `did you mean `x`?`, or the fallback when nothing is close.

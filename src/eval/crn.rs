@@ -12,10 +12,15 @@ impl<'a> Crn<'a> {
     #[must_use]
     pub fn parse(text: &'a str) -> Option<Self> {
         let mut segments = [""; 10];
-        let mut parts = text.splitn(10, ':');
-        for segment in &mut segments {
-            *segment = parts.next()?;
+        let mut colons = memchr::memchr_iter(b':', text.as_bytes());
+        let mut start = 0;
+        let (last, first) = segments.split_last_mut()?;
+        for segment in first {
+            let end = colons.next()?;
+            *segment = text.get(start..end)?;
+            start = end + 1;
         }
+        *last = text.get(start..)?;
         let valid = segments[0] == "crn"
             && segments[1] == "v1"
             && !segments[2].is_empty()

@@ -20,16 +20,31 @@ pub(crate) const ROOT: u32 = 0;
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Trie {
     nodes: Vec<TrieNode>,
+    /// `(node, head of key)` to the children of `node` whose key starts so: one hash lookup
+    /// per key, and the key's text compared only when it is longer than its head.
+    edges: FastMap<(u32, u64), Vec<(Box<str>, u32)>>,
     /// The nodes of the paths the evaluator reads whatever the rules say.
     pub(crate) action: u32,
     pub(crate) data_event: u32,
     pub(crate) log_source_crn: u32,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Copy, Default)]
 struct TrieNode {
     parent: u32,
-    children: FastMap<Box<str>, u32>,
+    has_children: bool,
+}
+
+/// The first eight bytes of a key, zero-padded, as one number.
+#[inline]
+pub(crate) fn head(key: &[u8]) -> u64 {
+    match key.first_chunk::<8>() {
+        Some(first) => u64::from_le_bytes(*first),
+        None => key
+            .iter()
+            .rev()
+            .fold(0, |head, b| (head << 8) | u64::from(*b)),
+    }
 }
 
 impl Trie {
@@ -69,11 +84,15 @@ impl Trie {
                 let child = u32::try_from(self.nodes.len()).unwrap_or(u32::MAX);
                 self.nodes.push(TrieNode {
                     parent: node,
-                    children: FastMap::default(),
+                    has_children: false,
                 });
                 if let Some(parent) = self.nodes.get_mut(node as usize) {
-                    parent.children.insert(segment.into(), child);
+                    parent.has_children = true;
                 }
+                self.edges
+                    .entry((node, head(segment.as_bytes())))
+                    .or_default()
+                    .push((segment.into(), child));
                 child
             };
         }
@@ -82,18 +101,26 @@ impl Trie {
 
     /// The node of `key` inside the object at `node`.
     pub(crate) fn child(&self, node: u32, key: &str) -> Option<u32> {
-        let children = &self.nodes.get(node as usize)?.children;
-        if children.is_empty() {
-            return None;
+        self.child_with_head(node, key.as_bytes(), head(key.as_bytes()))
+    }
+
+    /// [`Trie::child`] for a key whose [`head`] is known.
+    pub(crate) fn child_with_head(&self, node: u32, key: &[u8], head: u64) -> Option<u32> {
+        let children = self.edges.get(&(node, head))?;
+        match children.as_slice() {
+            [(only, child)] if key.len() <= 8 && only.len() == key.len() => Some(*child),
+            children => children
+                .iter()
+                .find(|(k, _)| k.as_bytes() == key)
+                .map(|(_, child)| *child),
         }
-        children.get(key).copied()
     }
 
     /// Whether values under `node` are read at all.
     pub(crate) fn has_children(&self, node: u32) -> bool {
         self.nodes
             .get(node as usize)
-            .is_some_and(|n| !n.children.is_empty())
+            .is_some_and(|n| n.has_children)
     }
 
     /// The node's parent; the root is its own parent.

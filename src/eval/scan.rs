@@ -8,7 +8,7 @@
 
 use std::cell::RefCell;
 
-use super::plan::{ROOT, Trie};
+use super::plan::{ROOT, Trie, head};
 
 /// Nesting deeper than this is left to the reference parser (`serde_json` stops at 128).
 const MAX_DEPTH: u32 = 100;
@@ -53,8 +53,8 @@ pub(crate) struct Scratch {
     keys: Vec<Key>,
 }
 
-/// A key of an object being read: its range, and its length and first eight bytes, which tell
-/// most different keys apart without comparing their text.
+/// A key of an object being read: its range, and its first eight bytes, which with its length
+/// tell most different keys apart without comparing their text.
 #[derive(Debug, Clone, Copy)]
 struct Key {
     start: usize,
@@ -64,15 +64,10 @@ struct Key {
 
 impl Key {
     fn new(bytes: &[u8], start: usize, end: usize) -> Self {
-        let mut head = [0u8; 8];
-        let text = bytes.get(start..end).unwrap_or_default();
-        for (h, b) in head.iter_mut().zip(text) {
-            *h = *b;
-        }
         Key {
             start,
             end,
-            prefix: u64::from_le_bytes(head),
+            prefix: head(bytes.get(start..end).unwrap_or_default()),
         }
     }
 
@@ -127,7 +122,6 @@ pub(crate) fn with_scanned<T>(
         scratch.keys.clear();
         Scanner {
             bytes: text.as_bytes(),
-            text,
             pos: 0,
             depth: 0,
             trie,
@@ -145,7 +139,6 @@ pub(crate) fn with_scanned<T>(
 
 struct Scanner<'a, 's> {
     bytes: &'a [u8],
-    text: &'a str,
     pos: usize,
     depth: u32,
     trie: &'a Trie,
@@ -258,7 +251,10 @@ impl Scanner<'_, '_> {
             }
             self.pos += 1;
             let child = match node {
-                Some(node) => self.trie.child(node, self.text.get(start..end)?),
+                Some(node) => {
+                    self.trie
+                        .child_with_head(node, self.bytes.get(start..end)?, key.prefix)
+                }
                 None => None,
             };
             self.value(child)?;
@@ -303,16 +299,7 @@ impl Scanner<'_, '_> {
         let start = self.pos;
         let mut escaped = false;
         loop {
-            let rest = self.bytes.get(self.pos..)?;
-            let at = memchr::memchr2(b'"', b'\\', rest)?;
-            let control = rest
-                .get(..at)?
-                .iter()
-                .fold(0u8, |found, &b| found | u8::from(b < 0x20))
-                != 0;
-            if control {
-                return None;
-            }
+            let at = special(self.bytes.get(self.pos..)?)?;
             self.pos += at;
             match self.peek()? {
                 b'"' => {
@@ -380,7 +367,58 @@ impl Scanner<'_, '_> {
     }
 }
 
+/// The offset of the first `"`, `\` or control character, found eight bytes at a time: in
+/// each word, a byte's high bit is set where the byte is one of them (exact for the lowest
+/// such byte, which is all that is read).
+fn special(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v;
+    let mut offset = 0;
+    let mut rest = bytes;
+    while let Some((word, tail)) = rest.split_first_chunk::<8>() {
+        let w = u64::from_le_bytes(*word);
+        let found = (zero(w ^ (ONES * u64::from(b'"')))
+            | zero(w ^ (ONES * u64::from(b'\\')))
+            | (w.wrapping_sub(ONES * 0x20) & !w))
+            & HIGH;
+        if found != 0 {
+            return Some(offset + (found.trailing_zeros() / 8) as usize);
+        }
+        offset += 8;
+        rest = tail;
+    }
+    rest.iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .map(|at| offset + at)
+}
+
 /// The text of a found string or number.
 pub(crate) fn text<'a>(scanned: &Scanned<'a>, found: Found) -> Option<&'a str> {
     scanned.text.get(found.start..found.end)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::special;
+
+    proptest! {
+        #[test]
+        fn special_finds_the_first_quote_backslash_or_control(
+            bytes in prop::collection::vec(
+                prop_oneof![
+                    1 => Just(b'"'),
+                    1 => Just(b'\\'),
+                    1 => 0u8..0x20,
+                    60 => 0x20u8..=0xff,
+                ],
+                0..80,
+            ),
+        ) {
+            let naive = bytes.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+            prop_assert_eq!(special(&bytes), naive);
+        }
+    }
 }
