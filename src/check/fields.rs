@@ -218,18 +218,7 @@ impl<'a> Context<'a> {
         let fields = self.block_fields(&when.block);
         let selected: Vec<String> = match selected {
             Some(names) => names.into_iter().collect(),
-            None => match service {
-                Some(s) => {
-                    let prefix = format!("{s}.");
-                    actions
-                        .by_name
-                        .keys()
-                        .filter(|n| n.starts_with(&prefix))
-                        .cloned()
-                        .collect()
-                }
-                None => actions.by_name.keys().cloned().collect(),
-            },
+            None => actions.names_in(service).cloned().collect(),
         };
         let index = u32::try_from(conditionals.len()).unwrap_or(u32::MAX);
         for name in selected {

@@ -26,6 +26,16 @@ pub(super) struct Actions<'a> {
 }
 
 impl Actions<'_> {
+    /// The full names of a service's actions (`service.` prefixed, so a range of the map),
+    /// or of every action when `service` is `None`.
+    pub(super) fn names_in(&self, service: Option<&str>) -> impl Iterator<Item = &String> {
+        let prefix = service.map(|s| format!("{s}.")).unwrap_or_default();
+        self.by_name
+            .range(prefix.clone()..)
+            .map(|(name, _)| name)
+            .take_while(move |name| name.starts_with(&prefix))
+    }
+
     /// Counts one more action of a service and returns how many came before it.
     fn count(&mut self, service: ServiceId) -> usize {
         let index = service.0 as usize;
@@ -466,8 +476,7 @@ impl<'a> Context<'a> {
                     None => true,
                 };
                 let matched: Vec<String> = actions
-                    .by_name
-                    .keys()
+                    .names_in(service)
                     .filter(|n| own(n) && crate::catalog::glob_matches(&full, n))
                     .cloned()
                     .collect();
@@ -485,8 +494,7 @@ impl<'a> Context<'a> {
             } else {
                 let prefix = service.map(|s| format!("{s}.")).unwrap_or_default();
                 let candidates = actions
-                    .by_name
-                    .keys()
+                    .names_in(service)
                     .filter_map(|n| n.strip_prefix(prefix.as_str()));
                 let help = suggestion::did_you_mean(&r.node, candidates, || {
                     "declare it in its service, or check the spelling".into()
