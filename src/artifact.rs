@@ -17,7 +17,9 @@ use crate::yaml;
 /// What an artifact says it is.
 pub const FORMAT: &str = "rulec-catalog";
 /// The artifact layout this build writes and the newest it reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
+/// The oldest artifact layout this build reads (version 1 stored each action's fields inline).
+pub const OLDEST_FORMAT_VERSION: u32 = 2;
 
 /// How an artifact is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -76,6 +78,20 @@ pub enum ArtifactError {
         help("upgrade rulec, or compile the rules again with this one")
     )]
     Newer {
+        /// The artifact's version.
+        found: u32,
+        /// This rulec's version.
+        version: &'static str,
+    },
+    /// Written by an older rulec, in a layout this one no longer reads.
+    #[error(
+        "the artifact has format version {found}; this rulec ({version}) reads versions {OLDEST_FORMAT_VERSION} to {FORMAT_VERSION}"
+    )]
+    #[diagnostic(
+        code(artifact::older),
+        help("compile the rules again with this rulec: `rulec compile RULES -o FILE`")
+    )]
+    Older {
         /// The artifact's version.
         found: u32,
         /// This rulec's version.
@@ -219,6 +235,12 @@ pub fn read(bytes: &[u8]) -> Result<Catalog, ArtifactError> {
     }
     if header.format_version > FORMAT_VERSION {
         return Err(ArtifactError::Newer {
+            found: header.format_version,
+            version: env!("CARGO_PKG_VERSION"),
+        });
+    }
+    if header.format_version < OLDEST_FORMAT_VERSION {
+        return Err(ArtifactError::Older {
             found: header.format_version,
             version: env!("CARGO_PKG_VERSION"),
         });

@@ -172,6 +172,10 @@ pub const CODES: &[Code] = &[
     ),
     error("artifact::newer", "an artifact written by a newer rulec"),
     error(
+        "artifact::older",
+        "an artifact in a layout this rulec no longer reads",
+    ),
+    error(
         "artifact::corrupt",
         "an artifact whose content does not match its hash or its format",
     ),

@@ -206,7 +206,7 @@ fn service_page(catalog: &Catalog, service: &Service) -> String {
         })
         .collect();
     action_tables(&mut out, service, &actions);
-    custom_fields(&mut out, &actions);
+    custom_fields(&mut out, catalog, &actions);
     conditionals(&mut out, catalog, &actions);
     out
 }
@@ -226,7 +226,7 @@ fn conditionals(out: &mut String, catalog: &Catalog, actions: &[&Action]) {
         let applies: Vec<&str> = actions
             .iter()
             .filter(|a| a.conditionals.contains(&index))
-            .map(|a| a.name.as_str())
+            .map(|a| &*a.name)
             .collect();
         let scope = if applies.len() == actions.len() {
             "every action of the service".to_owned()
@@ -333,13 +333,17 @@ fn action_tables(out: &mut String, service: &Service, actions: &[&Action]) {
     }
 }
 
-fn custom_fields(out: &mut String, actions: &[&Action]) {
+fn custom_fields(out: &mut String, catalog: &Catalog, actions: &[&Action]) {
     let mut tables: BTreeMap<String, (Vec<&str>, &[FieldRule])> = BTreeMap::new();
-    for action in actions.iter().filter(|a| !a.fields.is_empty()) {
-        let key = serde_json::to_string(&action.fields).unwrap_or_default();
+    for action in actions {
+        let fields = catalog.fields(action);
+        if fields.is_empty() {
+            continue;
+        }
+        let key = serde_json::to_string(fields).unwrap_or_default();
         tables
             .entry(key)
-            .or_insert((Vec::new(), &action.fields))
+            .or_insert((Vec::new(), fields))
             .0
             .push(&action.name);
     }

@@ -36,7 +36,7 @@ pub fn json_schema(catalog: &Catalog) -> Value {
     for rule in catalog.envelope() {
         root.add(rule);
     }
-    let names: Vec<&str> = catalog.actions().iter().map(|a| a.name.as_str()).collect();
+    let names: Vec<&str> = catalog.actions().iter().map(|a| &*a.name).collect();
     root.constrain("action", json!({"type": "string", "enum": names}), true);
     root.constrain(
         "logSourceCRN",
@@ -92,7 +92,7 @@ fn action_branches(catalog: &Catalog) -> Vec<Value> {
 /// What one action adds: its fields, `dataEvent` agreeing with its type, its conditionals.
 fn action_schema(catalog: &Catalog, action: &Action) -> Value {
     let mut node = Node::default();
-    for rule in &action.fields {
+    for rule in catalog.fields(action) {
         node.add(rule);
     }
     let opposite = action.event_type != EventType::Data;

@@ -137,7 +137,7 @@ impl Iterator for Samples<'_> {
         let draft = value::Draft::build(self.catalog, action, &mut rng);
         Some(Sample {
             text: draft.event.to_string(),
-            action: action.name.clone(),
+            action: action.name.to_string(),
             flaw: None,
         })
     }

@@ -92,7 +92,7 @@ fn every_action_comes_in_round_robin_order() {
     let n = catalog.actions().len();
     let samples = generate(&catalog, n, 0.0, 5);
     let names: Vec<&str> = samples.iter().map(|s| s.action.as_str()).collect();
-    let expected: Vec<&str> = catalog.actions().iter().map(|a| a.name.as_str()).collect();
+    let expected: Vec<&str> = catalog.actions().iter().map(|a| &*a.name).collect();
     assert_eq!(names, expected);
 }
 

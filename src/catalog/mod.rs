@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -129,7 +130,7 @@ pub struct TargetId(pub u32);
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Action {
     /// Full name, `service.object.verb`.
-    pub name: String,
+    pub name: Box<str>,
     /// Its service.
     pub service: ServiceId,
     /// Index of its group in its service's groups.
@@ -139,11 +140,14 @@ pub struct Action {
     /// Management or data.
     pub event_type: EventType,
     /// Its description.
-    pub description: String,
-    /// Its own fields (from `fields` blocks and the schemas they use).
-    pub fields: Vec<FieldRule>,
+    pub description: Box<str>,
+    /// Its own fields (from `fields` blocks and the schemas they use), as an index into the
+    /// catalog's field lists, which actions with the same declarations share: see
+    /// [`Catalog::fields`].
+    #[serde(rename = "fields")]
+    pub(crate) field_set: u32,
     /// Indexes of the conditional constraints that apply to it.
-    pub conditionals: Vec<u32>,
+    pub conditionals: Box<[u32]>,
 }
 
 /// A comparison in a `when` condition.
@@ -261,10 +265,10 @@ pub const SUGGESTION_WINDOW: usize = 2048;
 
 /// A checked catalog: immutable, `Send + Sync`, cheap to share behind an `Arc`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(from = "CatalogData", into = "CatalogData")]
+#[serde(try_from = "StoredCatalog", into = "CatalogData")]
 pub struct Catalog {
     data: CatalogData,
-    index: FastMap<Box<str>, ActionId>,
+    index: ActionIndex,
     locations: HashMap<String, Place>,
     plan: Plan,
 }
@@ -297,6 +301,8 @@ pub(crate) struct Place {
 pub(crate) struct CatalogData {
     pub(crate) services: Vec<Service>,
     pub(crate) actions: Vec<Action>,
+    /// The distinct field lists of actions, shared.
+    pub(crate) field_sets: Vec<Arc<[FieldRule]>>,
     pub(crate) envelope: Vec<FieldRule>,
     pub(crate) conditionals: Vec<Conditional>,
     pub(crate) regions: Vec<Region>,
@@ -305,20 +311,31 @@ pub(crate) struct CatalogData {
     pub(crate) default_targets: Vec<TargetId>,
 }
 
+/// A catalog as read from an artifact, before the checks its types cannot express.
+#[derive(Deserialize)]
+#[serde(transparent)]
+struct StoredCatalog(CatalogData);
+
+impl TryFrom<StoredCatalog> for Catalog {
+    type Error = String;
+
+    /// Checks that every action's field list exists.
+    fn try_from(StoredCatalog(data): StoredCatalog) -> Result<Self, String> {
+        let sets = data.field_sets.len();
+        match data.actions.iter().find(|a| a.field_set as usize >= sets) {
+            Some(action) => Err(format!(
+                "action `{}` refers to field list {}, but there are {sets}",
+                action.name, action.field_set
+            )),
+            None => Ok(Catalog::from(data)),
+        }
+    }
+}
+
 impl From<CatalogData> for Catalog {
     fn from(mut data: CatalogData) -> Self {
         let trie = Trie::build(&mut data);
-        let index = data
-            .actions
-            .iter()
-            .enumerate()
-            .map(|(i, a)| {
-                (
-                    a.name.as_str().into(),
-                    ActionId(u32::try_from(i).unwrap_or(u32::MAX)),
-                )
-            })
-            .collect();
+        let index = ActionIndex::new(&data.actions);
         let mut locations = HashMap::new();
         for region in &data.regions {
             let place = |zone| Place {
@@ -375,7 +392,16 @@ impl Catalog {
     /// An action by full name.
     #[must_use]
     pub fn action_id(&self, name: &str) -> Option<ActionId> {
-        self.index.get(name).copied()
+        self.index.get(&self.data.actions, name)
+    }
+
+    /// An action's own fields.
+    #[must_use]
+    pub fn fields(&self, action: &Action) -> &[FieldRule] {
+        self.data
+            .field_sets
+            .get(action.field_set as usize)
+            .map_or(&[], |set| set)
     }
 
     /// The declared action closest to an unknown name, for a did-you-mean. Bounded work
@@ -387,7 +413,7 @@ impl Catalog {
         let actions = &self.data.actions;
         let service = name.split('.').next().unwrap_or_default();
         let prefix = format!("{service}.");
-        let start = actions.partition_point(|a| a.name.as_str() < prefix.as_str());
+        let start = actions.partition_point(|a| &*a.name < prefix.as_str());
         let end = start
             + actions
                 .get(start..)
@@ -402,12 +428,12 @@ impl Catalog {
             + actions
                 .get(start..end)
                 .unwrap_or_default()
-                .partition_point(|a| a.name.as_str() < name);
+                .partition_point(|a| &*a.name < name);
         let half = SUGGESTION_WINDOW / 2;
         let window = actions
             .get(at.saturating_sub(half).max(start)..(at + half).min(end))
             .unwrap_or_default();
-        crate::suggestion::closest(name, window.iter().map(|a| a.name.as_str()))
+        crate::suggestion::closest(name, window.iter().map(|a| &*a.name))
     }
 
     /// An action by id.
@@ -473,6 +499,49 @@ impl Catalog {
     pub fn default_targets(&self) -> &[TargetId] {
         &self.data.default_targets
     }
+}
+
+/// Action names to ids, by a 32-bit hash of the name: the names themselves stay in the actions
+/// (sorted), so the index costs a few bytes per action. Names whose hash collides with an
+/// earlier one's are kept whole in a second map.
+#[derive(Debug, Clone, Default)]
+struct ActionIndex {
+    by_hash: FastMap<u32, ActionId>,
+    collided: FastMap<Box<str>, ActionId>,
+}
+
+impl ActionIndex {
+    fn new(actions: &[Action]) -> Self {
+        let mut index = ActionIndex::default();
+        index.by_hash.reserve(actions.len());
+        for (i, action) in actions.iter().enumerate() {
+            let id = ActionId(u32::try_from(i).unwrap_or(u32::MAX));
+            match index.by_hash.entry(name_hash(&action.name)) {
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(id);
+                }
+                std::collections::hash_map::Entry::Occupied(_) => {
+                    index.collided.insert(action.name.clone(), id);
+                }
+            }
+        }
+        index
+    }
+
+    fn get(&self, actions: &[Action], name: &str) -> Option<ActionId> {
+        let id = *self.by_hash.get(&name_hash(name))?;
+        match actions.get(id.0 as usize) {
+            Some(action) if &*action.name == name => Some(id),
+            _ => self.collided.get(name).copied(),
+        }
+    }
+}
+
+/// 32 bits of the name's hash: collisions among a catalog's names are rare, and handled.
+fn name_hash(name: &str) -> u32 {
+    use std::hash::{BuildHasher as _, BuildHasherDefault};
+    let hash = BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(name);
+    (hash >> 32) as u32
 }
 
 /// Whether `name` matches `pattern`, where each `*` stands for any run of characters.

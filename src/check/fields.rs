@@ -223,7 +223,7 @@ impl<'a> Context<'a> {
         let index = u32::try_from(conditionals.len()).unwrap_or(u32::MAX);
         for name in selected {
             if let Some(draft) = actions.by_name.get_mut(&name) {
-                draft.action.conditionals.push(index);
+                draft.conditionals.push(index);
             }
         }
         let head = self.text(when.span);

@@ -343,10 +343,11 @@ impl<'a> Context<'a> {
         self.check_conflicts(&envelope, &actions);
         let (targets, routes, default_targets) = self.routes(&items, &actions);
         self.report_unused();
-        let (services, actions) = actions.finish();
+        let (services, actions, field_sets) = actions.finish();
         CatalogData {
             services,
             actions,
+            field_sets,
             envelope: envelope.into_iter().map(|d| d.rule).collect(),
             conditionals,
             regions,

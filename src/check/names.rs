@@ -1,10 +1,11 @@
 //! Services and actions: names, event types, duplicates.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use super::{CheckError, Context, Declared};
 use crate::ast::{self, ActionFlag, Item, Name, ServiceItem};
-use crate::catalog::{Action, EventType, Group, Service, ServiceId};
+use crate::catalog::{Action, EventType, FieldRule, Group, Service, ServiceId};
 use crate::source::Span;
 use crate::suggestion;
 
@@ -14,6 +15,8 @@ pub(super) struct ActionDraft {
     pub(super) action: Action,
     pub(super) span: Span,
     pub(super) fields: Vec<super::fields::FieldDecl>,
+    /// Indexes of the conditional constraints that apply to it.
+    pub(super) conditionals: Vec<u32>,
 }
 
 /// The services and actions declared so far; actions keyed by full name, so sorted.
@@ -49,17 +52,26 @@ impl Actions<'_> {
         })
     }
 
-    pub(super) fn finish(self) -> (Vec<Service>, Vec<Action>) {
+    /// The services, the actions, and the actions' distinct field lists: actions whose
+    /// fields come from the same declarations share one list.
+    pub(super) fn finish(self) -> (Vec<Service>, Vec<Action>, Vec<Arc<[FieldRule]>>) {
         let services = self.services.into_iter().map(|(s, _)| s).collect();
+        let mut sets: HashMap<Vec<Span>, u32> = HashMap::new();
+        let mut field_sets: Vec<Arc<[FieldRule]>> = Vec::new();
         let actions = self
             .by_name
             .into_values()
             .map(|mut d| {
-                d.action.fields = d.fields.into_iter().map(|f| f.rule).collect();
+                d.action.conditionals = d.conditionals.into_boxed_slice();
+                let key: Vec<Span> = d.fields.iter().map(|f| f.span).collect();
+                d.action.field_set = *sets.entry(key).or_insert_with(|| {
+                    field_sets.push(d.fields.into_iter().map(|f| f.rule).collect());
+                    u32::try_from(field_sets.len() - 1).unwrap_or(u32::MAX)
+                });
                 d.action
             })
             .collect();
-        (services, actions)
+        (services, actions, field_sets)
     }
 }
 
@@ -372,17 +384,18 @@ impl<'a> Context<'a> {
         }
         let draft = ActionDraft {
             action: Action {
-                name: full.clone(),
+                name: full.as_str().into(),
                 service: id,
                 group: group.map(|(i, _)| i),
                 position: u32::try_from(actions.count(id)).unwrap_or(u32::MAX),
                 event_type,
-                description: action.description.node.clone(),
-                fields: Vec::new(),
-                conditionals: Vec::new(),
+                description: action.description.node.as_str().into(),
+                field_set: 0,
+                conditionals: Box::default(),
             },
             span: action.name.span,
             fields: Vec::new(),
+            conditionals: Vec::new(),
         };
         actions.by_name.insert(full, draft);
     }

@@ -43,7 +43,7 @@ impl<'c> View<'_, '_, 'c> {
         let name = self.string(trie.action)?;
         let id = self.catalog.action_id(name)?;
         let action = self.catalog.action(id)?;
-        self.passes_all(&action.fields)?;
+        self.passes_all(self.catalog.fields(action))?;
         for conditional in &action.conditionals {
             let conditional = self.catalog.conditionals().get(*conditional as usize)?;
             if self.holds(conditional)? {

@@ -250,14 +250,14 @@ impl<'c> Evaluator<'c> {
                 .catalog
                 .action_id(&dotted)
                 .and_then(|id| self.catalog.action(id))
-                .map(|a| a.name.as_str())
+                .map(|a| &*a.name)
                 .or_else(|| {
                     let ascii = suggestion::confusable(name).map(|c| c.ascii);
                     ascii
                         .as_deref()
                         .and_then(|a| self.catalog.action_id(a))
                         .and_then(|id| self.catalog.action(id))
-                        .map(|a| a.name.as_str())
+                        .map(|a| &*a.name)
                 })
                 .or_else(|| self.catalog.suggest_action(name))
                 .map_or_else(
@@ -296,7 +296,12 @@ impl<'c> Evaluator<'c> {
 
     /// The action's fields, its conditional constraints, and the `dataEvent` flag.
     fn validate_action(&self, event: &Value, action: &Action, decision: &mut Decision<'_>) {
-        validate::check(event, &action.fields, None, &mut decision.violations);
+        validate::check(
+            event,
+            self.catalog.fields(action),
+            None,
+            &mut decision.violations,
+        );
         for index in &action.conditionals {
             let Some(conditional) = self.catalog.conditionals().get(*index as usize) else {
                 continue;

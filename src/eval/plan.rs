@@ -22,12 +22,15 @@ pub(crate) struct Trie {
     nodes: Vec<TrieNode>,
     /// `(node, head of key)` to the children of `node` whose key starts so: one hash lookup
     /// per key, and the key's text compared only when it is longer than its head.
-    edges: FastMap<(u32, u64), Vec<(Box<str>, u32)>>,
+    edges: FastMap<(u32, u64), Vec<Edge>>,
     /// The nodes of the paths the evaluator reads whatever the rules say.
     pub(crate) action: u32,
     pub(crate) data_event: u32,
     pub(crate) log_source_crn: u32,
 }
+
+/// A key and the node it leads to.
+type Edge = (Box<str>, u32);
 
 #[derive(Debug, Clone, Copy, Default)]
 struct TrieNode {
@@ -57,12 +60,18 @@ impl Trie {
         trie.action = trie.insert("action");
         trie.data_event = trie.insert("dataEvent");
         trie.log_source_crn = trie.insert("logSourceCRN");
-        let actions = data.actions.iter_mut().flat_map(|a| a.fields.iter_mut());
+        for set in &mut data.field_sets {
+            let mut rules = set.to_vec();
+            for rule in &mut rules {
+                rule.node = trie.insert(&rule.path);
+            }
+            *set = rules.into();
+        }
         let conditionals = data
             .conditionals
             .iter_mut()
             .flat_map(|c| c.fields.iter_mut());
-        for rule in data.envelope.iter_mut().chain(actions).chain(conditionals) {
+        for rule in data.envelope.iter_mut().chain(conditionals) {
             rule.node = trie.insert(&rule.path);
         }
         for comparison in data

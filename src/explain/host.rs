@@ -6,6 +6,7 @@ pub(super) const EXPLANATIONS: &[(&str, &str)] = &[
     ("load::invalid_rules", INVALID_RULES),
     ("artifact::foreign", FOREIGN),
     ("artifact::newer", NEWER),
+    ("artifact::older", OLDER),
     ("artifact::corrupt", CORRUPT),
     ("io::unreadable", UNREADABLE),
     ("io::not_utf8", NOT_UTF8),
@@ -99,13 +100,44 @@ could silently skip them.
 $ rulec eval --rules catalog.json events.ndjson
 artifact::newer
 
-  × the artifact has format version 2; this rulec (0.1.0) reads up to 1
+  × the artifact has format version 3; this rulec (0.1.0) reads up to 2
 ```
 
 ## Corrected
 
 Upgrade rulec where events are evaluated, or compile the rules again with the rulec you
 have:
+
+```console
+$ rulec compile rules -o catalog.json
+$ rulec eval --rules catalog.json events.ndjson
+```
+";
+
+const OLDER: &str = r"
+## What it means
+
+The artifact's `format_version` is older than the oldest this rulec reads. Version 1 stored
+every action's fields inline; version 2 stores each distinct field list once, which keeps
+artifacts and loaded catalogs small when many actions share their fields.
+
+## Why it matters
+
+Reading an old layout with new code could misread it; the rules are recompiled instead, and
+the result is checked again.
+
+## Wrong
+
+```console
+$ rulec eval --rules catalog-v1.json events.ndjson
+artifact::older
+
+  × the artifact has format version 1; this rulec (0.1.0) reads versions 2 to 2
+```
+
+## Corrected
+
+Compile the rules again with the rulec you have:
 
 ```console
 $ rulec compile rules -o catalog.json

@@ -99,7 +99,7 @@ pub(crate) fn invalid(
             if let Some(text) = apply(flaw, &mut draft, catalog, rng) {
                 return Some(Sample {
                     text,
-                    action: action.name.clone(),
+                    action: action.name.to_string(),
                     flaw: Some(flaw),
                 });
             }

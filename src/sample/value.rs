@@ -33,7 +33,11 @@ impl<'c> Draft<'c> {
         let mut draft = Draft {
             event: Value::Object(Map::new()),
             scene,
-            rules: catalog.envelope().iter().chain(&action.fields).collect(),
+            rules: catalog
+                .envelope()
+                .iter()
+                .chain(catalog.fields(action))
+                .collect(),
             compared: Vec::new(),
         };
         for path in ["action", "dataEvent", "logSourceCRN"] {

@@ -73,7 +73,7 @@ impl Coverage {
         let actions = catalog
             .actions()
             .iter()
-            .map(|a| item(a.name.clone()))
+            .map(|a| item(a.name.to_string()))
             .collect();
         let mut locations: Vec<Item> = catalog
             .regions()
@@ -93,7 +93,7 @@ impl Coverage {
         let mut fields = [Vec::new(), Vec::new(), Vec::new()];
         field_items("envelope", catalog.envelope(), &mut fields);
         for action in catalog.actions() {
-            field_items(&action.name, &action.fields, &mut fields);
+            field_items(&action.name, catalog.fields(action), &mut fields);
         }
         let conditionals = catalog
             .conditionals()
@@ -171,7 +171,7 @@ impl Coverage {
             return;
         };
         self.mark(0, &action.name);
-        self.record_fields(&action.name, &action.fields, event);
+        self.record_fields(&action.name, catalog.fields(action), event);
         for index in &action.conditionals {
             if let Some(conditional) = catalog.conditionals().get(*index as usize) {
                 if eval::condition_holds(conditional, event) {
