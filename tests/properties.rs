@@ -260,3 +260,36 @@ proptest! {
         prop_assert_eq!(evaluator.evaluate(&bytes, 0), evaluator.evaluate_reference(&bytes, 0));
     }
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Reading events into a caller's buffer gives the same events as reading them one by one,
+    /// whatever the input's form (NDJSON with blank lines and CRLF, pretty JSON, an array).
+    #[test]
+    fn next_event_into_reads_the_same_events(
+        lines in prop::collection::vec(prop_oneof![line(), Just(String::new()), Just(" \t".to_owned())], 1..24),
+        crlf in any::<bool>(),
+        bom in any::<bool>(),
+    ) {
+        let mut text = lines.join(if crlf { "\r\n" } else { "\n" });
+        if bom {
+            text.insert(0, '\u{feff}');
+        }
+        let mut one_by_one = Vec::new();
+        let mut reader = EventReader::new(text.as_bytes());
+        while let Some(event) = reader.next_event().unwrap() {
+            one_by_one.push(event.to_vec());
+        }
+        let mut into = Vec::new();
+        let mut reader = EventReader::new(text.as_bytes());
+        let mut buffer = b"kept".to_vec();
+        let mut start = buffer.len();
+        while reader.next_event_into(&mut buffer).unwrap() {
+            into.push(buffer[start..].to_vec());
+            start = buffer.len();
+        }
+        prop_assert_eq!(&buffer[..4], b"kept");
+        prop_assert_eq!(into, one_by_one);
+    }
+}

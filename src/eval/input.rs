@@ -78,6 +78,32 @@ impl<R: BufRead> EventReader<R> {
         }
     }
 
+    /// Appends the next event's bytes to `out`; `false` at the end of the input. The same
+    /// events as [`EventReader::next_event`], read straight into `out` when the input is NDJSON.
+    pub fn next_event_into(&mut self, out: &mut Vec<u8>) -> io::Result<bool> {
+        if !matches!(self.state, State::Lines) {
+            let event = self.next_event()?;
+            if let Some(event) = event {
+                out.extend_from_slice(event);
+            }
+            return Ok(event.is_some());
+        }
+        let start = out.len();
+        loop {
+            out.truncate(start);
+            if read_line(&mut self.reader, out, LINE_CAP)? == 0 {
+                return Ok(false);
+            }
+            while out.len() > start && matches!(out.last(), Some(b'\n' | b'\r')) {
+                out.pop();
+            }
+            let line = out.get(start..).unwrap_or_default();
+            if !line.iter().all(u8::is_ascii_whitespace) {
+                return Ok(true);
+            }
+        }
+    }
+
     fn buffered(&self) -> &[u8] {
         match &self.state {
             State::Buffered { text, current, .. } => text.get(current.clone()).unwrap_or_default(),

@@ -99,7 +99,7 @@ pub(crate) fn run(args: &EvalArgs) -> u8 {
             return USAGE;
         }
     };
-    let mut out = BufWriter::new(io::stdout().lock());
+    let mut out = BufWriter::with_capacity(READ_BUFFER, io::stdout().lock());
     let mut tally = Tally::default();
     let inputs: Vec<&Path> = if args.inputs.is_empty() {
         vec![Path::new("-")]
@@ -165,9 +165,15 @@ fn write_dead_letter(file: &mut impl Write, event: &[u8]) -> io::Result<()> {
 
 fn open(input: &Path) -> io::Result<Box<dyn BufRead>> {
     if input == Path::new("-") {
-        Ok(Box::new(BufReader::new(io::stdin().lock())))
+        Ok(Box::new(BufReader::with_capacity(
+            READ_BUFFER,
+            io::stdin().lock(),
+        )))
     } else {
-        Ok(Box::new(BufReader::new(File::open(input)?)))
+        Ok(Box::new(BufReader::with_capacity(
+            READ_BUFFER,
+            File::open(input)?,
+        )))
     }
 }
 
@@ -225,15 +231,19 @@ impl Batch {
         self.text.get(start.unwrap_or(0)..end).unwrap_or_default()
     }
 
-    /// Reads up to [`BATCH`] events or [`BATCH_BYTES`] bytes, whichever comes first.
-    fn fill<R: BufRead>(&mut self, events: &mut EventReader<R>) -> io::Result<()> {
+    fn clear(&mut self) {
         self.text.clear();
         self.ends.clear();
+    }
+
+    /// Reads up to [`BATCH`] events or [`BATCH_BYTES`] bytes, whichever comes first. On an
+    /// error, the events read before it stay in the batch.
+    fn fill<R: BufRead>(&mut self, events: &mut EventReader<R>) -> io::Result<()> {
+        self.clear();
         while self.ends.len() < BATCH && self.text.len() < BATCH_BYTES {
-            let Some(event) = events.next_event()? else {
+            if !events.next_event_into(&mut self.text)? {
                 break;
-            };
-            self.text.extend_from_slice(event);
+            }
             self.ends.push(self.text.len());
         }
         Ok(())
@@ -291,8 +301,9 @@ impl Share {
 }
 
 /// Events in batches, each batch split across `jobs` threads that write their decisions into
-/// their own buffers; the buffers are written out in input order. Memory stays bounded by the
-/// batch.
+/// their own buffers; the buffers are written out in input order. While the workers decide a
+/// batch, this thread reads the next one. Memory stays bounded by two batches. A read error
+/// ends the input: the events read before it are still decided, then the error is returned.
 fn evaluate_parallel<W: Write>(
     evaluator: &Evaluator<'_>,
     reader: Box<dyn BufRead>,
@@ -300,35 +311,39 @@ fn evaluate_parallel<W: Write>(
     jobs: usize,
 ) -> io::Result<()> {
     let mut events = EventReader::new(reader);
-    let mut batch = Batch::default();
+    let (mut current, mut next) = (Batch::default(), Batch::default());
     let mut shares: Vec<Share> = (0..jobs).map(|_| Share::default()).collect();
-    loop {
-        batch.fill(&mut events)?;
-        if batch.len() == 0 {
-            return Ok(());
-        }
+    let mut error = current.fill(&mut events).err();
+    while current.len() > 0 {
         let first = sink.tally.total();
-        let per = batch.len().div_ceil(jobs);
+        let per = current.len().div_ceil(jobs);
         let ranges: Vec<Range<usize>> = (0..jobs)
-            .map(|j| (j * per).min(batch.len())..((j + 1) * per).min(batch.len()))
+            .map(|j| (j * per).min(current.len())..((j + 1) * per).min(current.len()))
             .collect();
-        let failed: Vec<usize> = std::thread::scope(|scope| {
+        let (failed, read): (Vec<usize>, _) = std::thread::scope(|scope| {
             let workers: Vec<_> = shares
                 .iter_mut()
                 .zip(&ranges)
                 .map(|(share, events)| {
-                    let (batch, events) = (&batch, events.clone());
+                    let (batch, events) = (&current, events.clone());
                     scope.spawn(move || {
                         share.clear();
                         share.decide(evaluator, batch, events, first);
                     })
                 })
                 .collect();
-            workers
+            let read = if error.is_none() {
+                next.fill(&mut events).err()
+            } else {
+                next.clear();
+                None
+            };
+            let failed = workers
                 .into_iter()
                 .enumerate()
                 .filter_map(|(w, worker)| worker.join().is_err().then_some(w))
-                .collect()
+                .collect();
+            (failed, read)
         });
         for w in failed {
             if let (Some(share), Some(events)) = (shares.get_mut(w), ranges.get(w)) {
@@ -339,13 +354,19 @@ fn evaluate_parallel<W: Write>(
             sink.out.write_all(&share.out)?;
             if let Some(file) = sink.dead_letter.as_deref_mut() {
                 for &i in &share.rejected {
-                    write_dead_letter(file, batch.event(i))?;
+                    write_dead_letter(file, current.event(i))?;
                 }
             }
             sink.tally.merge(&share.tally);
         }
+        error = error.or(read);
+        std::mem::swap(&mut current, &mut next);
     }
+    error.map_or(Ok(()), Err)
 }
+
+/// Bytes read from an input at a time: large reads keep system calls rare.
+const READ_BUFFER: usize = 256 << 10;
 
 /// Events evaluated per parallel batch, at most.
 const BATCH: usize = 16_384;
