@@ -12,6 +12,7 @@
 
 use std::borrow::Cow;
 use std::hint::black_box;
+use std::time::Instant;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rulec::sample::{self, SampleOptions};
@@ -182,6 +183,7 @@ fn per_event(c: &mut Criterion) {
     let evaluator = Evaluator::new(&catalog);
     let all = corpus.len() as u64;
     let parseable = parsed.len() as u64;
+    interleaved(&evaluator, &corpus, &valid);
 
     let mut group = c.benchmark_group("per_event");
     group.sample_size(20);
@@ -239,6 +241,59 @@ fn per_event(c: &mut Criterion) {
         });
     });
     group.finish();
+}
+
+/// A benchmark of [`interleaved`]: its name, its events, and what it does with them.
+type Contender<'a> = (&'a str, &'a [&'a str], &'a dyn Fn(&[&str]));
+
+/// Rounds of [`interleaved`].
+const ROUNDS: usize = 15;
+
+/// The per-event cost of rulec and of parsing into a `Value`, on all events and on the valid
+/// ones, measured in alternation for [`ROUNDS`] rounds, the fastest round of each kept: on a
+/// noisy machine, the ratios of these minimums are steadier than those of separate means.
+fn interleaved(evaluator: &Evaluator<'_>, corpus: &[String], valid: &[&str]) {
+    let all: Vec<&str> = corpus.iter().map(String::as_str).collect();
+    let value = |events: &[&str]| {
+        for event in events {
+            black_box(serde_json::from_slice::<Value>(event.as_bytes()).ok());
+        }
+    };
+    let borrowed = |events: &[&str]| {
+        for event in events {
+            black_box(serde_json::from_slice::<Event<'_>>(event.as_bytes()).ok());
+        }
+    };
+    let rulec = |events: &[&str]| {
+        for (i, event) in events.iter().enumerate() {
+            black_box(evaluator.evaluate(event.as_bytes(), i as u64));
+        }
+    };
+    let contenders: [Contender<'_>; 6] = [
+        ("serde_json_value (all)", &all, &value),
+        ("serde_borrowed_struct (all)", &all, &borrowed),
+        ("rulec_evaluate_bytes (all)", &all, &rulec),
+        ("serde_json_value (valid)", valid, &value),
+        ("serde_borrowed_struct (valid)", valid, &borrowed),
+        ("rulec_evaluate_bytes (valid)", valid, &rulec),
+    ];
+    let mut best = [f64::INFINITY; 6];
+    for _ in 0..ROUNDS {
+        for ((_, events, run), best) in contenders.iter().zip(&mut best) {
+            let start = Instant::now();
+            run(events);
+            let ns = start.elapsed().as_secs_f64() * 1e9
+                / f64::from(u32::try_from(events.len().max(1)).unwrap_or(u32::MAX));
+            *best = best.min(ns);
+        }
+    }
+    println!(
+        "interleaved, fastest of {ROUNDS} rounds, ns/event (ratio to serde_json_value on the same events):"
+    );
+    for (i, ((name, _, _), ns)) in contenders.iter().zip(best).enumerate() {
+        let floor = if i < 3 { best[0] } else { best[3] };
+        println!("  {name:32} {ns:8.0}  {:.2}x", ns / floor);
+    }
 }
 
 fn median_len(corpus: &[String]) -> usize {

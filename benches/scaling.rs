@@ -18,6 +18,7 @@ use std::time::Instant;
 use criterion::{
     BatchSize, BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };
+use rulec::artifact::{self, ArtifactFormat};
 use rulec::sample::{self, SampleOptions};
 use rulec::{Catalog, Evaluator, Source};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
@@ -139,12 +140,33 @@ fn retained(actions: usize) -> Option<(Catalog, i128, f64)> {
     let start = Instant::now();
     let catalog = compile(sources)?;
     let once = start.elapsed().as_secs_f64() * 1e3;
-    let copy = catalog.clone();
+    // The clone is what the benchmarks use; dropping the compiled one measures what it held.
+    let kept = catalog.clone();
     let region = Region::new(GLOBAL);
-    drop(copy);
+    drop(catalog);
     let change = region.change();
     let held = change.bytes_deallocated as i128 - change.bytes_allocated as i128;
-    Some((catalog, held, once))
+    Some((kept, held, once))
+}
+
+/// The size of the catalog's JSON artifact and the fastest of three loads of it.
+fn load_time(catalog: &Catalog) -> String {
+    let Ok(text) = artifact::write(catalog, String::new(), ArtifactFormat::Json) else {
+        return "the artifact cannot be written".into();
+    };
+    let fastest = (0..3)
+        .map(|_| {
+            let start = Instant::now();
+            let loaded = artifact::read(text.as_bytes());
+            let ms = start.elapsed().as_secs_f64() * 1e3;
+            black_box(loaded.is_ok());
+            ms
+        })
+        .fold(f64::INFINITY, f64::min);
+    format!(
+        "artifact {:.1} MiB, loaded in {fastest:.1} ms",
+        mib(text.len() as i128)
+    )
 }
 
 #[expect(
@@ -162,9 +184,10 @@ fn scaling(c: &mut Criterion) {
             return;
         };
         println!(
-            "scaling/retained/{actions}: {:.2} MiB ({held} bytes, {} bytes per action); first compile {once:.1} ms",
+            "scaling/retained/{actions}: {:.2} MiB ({held} bytes, {} bytes per action); first compile {once:.1} ms; {}",
             mib(held),
-            held / i128::try_from(actions).unwrap_or(1)
+            held / i128::try_from(actions).unwrap_or(1),
+            load_time(&catalog)
         );
         catalogs.push((actions, catalog, once));
     }
@@ -194,6 +217,8 @@ fn scaling(c: &mut Criterion) {
     }
     group.finish();
 
+    interleaved(&catalogs);
+
     let mut group = c.benchmark_group("scaling_evaluate");
     group.sampling_mode(SamplingMode::Flat);
     group.sample_size(10);
@@ -217,6 +242,44 @@ fn scaling(c: &mut Criterion) {
         }
     }
     group.finish();
+}
+
+/// Rounds of [`interleaved`].
+const ROUNDS: usize = 15;
+
+/// The per-event cost of valid events at each size, the sizes measured in alternation for
+/// [`ROUNDS`] rounds and the fastest round of each kept: steadier than separate means on a
+/// noisy machine, so the growth from 100 to 100,000 actions can be read off.
+fn interleaved(catalogs: &[(usize, Catalog, f64)]) {
+    let options = SampleOptions {
+        count: 2_000,
+        invalid_share: 0.0,
+        seed: 20_261_120,
+    };
+    let corpora: Vec<Vec<String>> = catalogs
+        .iter()
+        .map(|(_, catalog, _)| sample::events(catalog, &options).collect())
+        .collect();
+    let mut best = vec![f64::INFINITY; catalogs.len()];
+    for _ in 0..ROUNDS {
+        for (((_, catalog, _), corpus), best) in catalogs.iter().zip(&corpora).zip(&mut best) {
+            let evaluator = Evaluator::new(catalog);
+            let start = Instant::now();
+            for (i, event) in corpus.iter().enumerate() {
+                black_box(evaluator.evaluate(event.as_bytes(), i as u64));
+            }
+            let ns = start.elapsed().as_secs_f64() * 1e9
+                / f64::from(u32::try_from(corpus.len().max(1)).unwrap_or(u32::MAX));
+            *best = best.min(ns);
+        }
+    }
+    let first = best.first().copied().unwrap_or_default();
+    for ((actions, _, _), ns) in catalogs.iter().zip(&best) {
+        println!(
+            "scaling/interleaved/valid/{actions}: {ns:.0} ns/event (fastest of {ROUNDS} rounds), {:+.0} ns from the smallest",
+            ns - first
+        );
+    }
 }
 
 criterion_group!(benches, scaling);

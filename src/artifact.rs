@@ -6,6 +6,7 @@ use std::path::Path;
 
 use miette::Diagnostic;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use sha2::{Digest as _, Sha256};
 use thiserror::Error;
 
@@ -31,7 +32,7 @@ pub enum ArtifactFormat {
     Yaml,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize)]
 struct Header {
     format: String,
     format_version: u32,
@@ -47,11 +48,19 @@ struct ArtifactOut<'a> {
     catalog: &'a Catalog,
 }
 
+/// An artifact as read: the header, and the catalog still as text (JSON) or as a tree (YAML).
 #[derive(Deserialize)]
-struct ArtifactIn {
-    #[serde(flatten)]
-    header: Header,
-    catalog: serde_json::Value,
+struct ArtifactIn<C> {
+    format: String,
+    format_version: u32,
+    /// Required, though reading does not use it.
+    #[serde(rename = "rulec_version")]
+    _rulec_version: String,
+    /// Required, though reading does not use it.
+    #[serde(rename = "source_hash")]
+    _source_hash: String,
+    catalog_hash: String,
+    catalog: C,
 }
 
 /// Why an artifact cannot be loaded.
@@ -196,6 +205,32 @@ pub fn write(
     }
 }
 
+/// The catalog of an artifact, not yet read into a [`Catalog`].
+enum Stored {
+    Json(Box<RawValue>),
+    Tree(serde_json::Value),
+}
+
+impl<C> ArtifactIn<C> {
+    fn map<D>(self, f: impl FnOnce(C) -> D) -> ArtifactIn<D> {
+        let ArtifactIn {
+            format,
+            format_version,
+            catalog_hash,
+            catalog,
+            ..
+        } = self;
+        ArtifactIn {
+            format,
+            format_version,
+            _rulec_version: String::new(),
+            _source_hash: String::new(),
+            catalog_hash,
+            catalog: f(catalog),
+        }
+    }
+}
+
 /// Reads an artifact (JSON or YAML): checks what it is, its version and its hash.
 pub fn read(bytes: &[u8]) -> Result<Catalog, ArtifactError> {
     let limit = crate::limits::MAX_ARTIFACT_BYTES;
@@ -206,10 +241,16 @@ pub fn read(bytes: &[u8]) -> Result<Catalog, ArtifactError> {
         });
     }
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
-    let parsed: Result<ArtifactIn, String> = if first == Some(&b'{') {
-        serde_json::from_slice(bytes).map_err(|e| e.to_string())
+    // JSON keeps the catalog as raw text, read once into the catalog's types; YAML goes
+    // through a tree.
+    let parsed: Result<ArtifactIn<Stored>, String> = if first == Some(&b'{') {
+        serde_json::from_slice::<ArtifactIn<Box<RawValue>>>(bytes)
+            .map(|a| a.map(Stored::Json))
+            .map_err(|e| e.to_string())
     } else {
-        yaml::from_slice(bytes).map_err(|e| e.to_string())
+        yaml::from_slice::<ArtifactIn<serde_json::Value>>(bytes)
+            .map(|a| a.map(Stored::Tree))
+            .map_err(|e| e.to_string())
     };
     let artifact = parsed.map_err(|reason| {
         let header: Option<serde_json::Value> = serde_json::from_slice(bytes)
@@ -227,32 +268,34 @@ pub fn read(bytes: &[u8]) -> Result<Catalog, ArtifactError> {
             }
         }
     })?;
-    let header = artifact.header;
-    if header.format != FORMAT {
+    if artifact.format != FORMAT {
         return Err(ArtifactError::Foreign {
-            reason: format!("its format is `{}`", header.format),
+            reason: format!("its format is `{}`", artifact.format),
         });
     }
-    if header.format_version > FORMAT_VERSION {
+    if artifact.format_version > FORMAT_VERSION {
         return Err(ArtifactError::Newer {
-            found: header.format_version,
+            found: artifact.format_version,
             version: env!("CARGO_PKG_VERSION"),
         });
     }
-    if header.format_version < OLDEST_FORMAT_VERSION {
+    if artifact.format_version < OLDEST_FORMAT_VERSION {
         return Err(ArtifactError::Older {
-            found: header.format_version,
+            found: artifact.format_version,
             version: env!("CARGO_PKG_VERSION"),
         });
     }
-    let catalog: Catalog =
-        serde_json::from_value(artifact.catalog).map_err(|e| ArtifactError::Corrupt {
-            reason: e.to_string(),
-        })?;
+    let catalog: Catalog = match artifact.catalog {
+        Stored::Json(text) => serde_json::from_str(text.get()),
+        Stored::Tree(tree) => serde_json::from_value(tree),
+    }
+    .map_err(|e| ArtifactError::Corrupt {
+        reason: e.to_string(),
+    })?;
     let hash = catalog_hash(&catalog).map_err(|e| ArtifactError::Corrupt {
         reason: e.to_string(),
     })?;
-    if hash != header.catalog_hash {
+    if hash != artifact.catalog_hash {
         return Err(ArtifactError::Corrupt {
             reason: "its content does not match its `catalog_hash`".into(),
         });
