@@ -71,6 +71,13 @@ impl Key {
         }
     }
 
+    /// One of 64 bits, picked by the head and the length.
+    fn bit(self) -> u64 {
+        let mixed =
+            (self.prefix ^ (self.end - self.start) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        1 << (mixed >> 58)
+    }
+
     fn same(self, other: Key, bytes: &[u8]) -> bool {
         self.prefix == other.prefix
             && self.end - self.start == other.end - other.start
@@ -233,6 +240,9 @@ impl Scanner<'_, '_> {
             self.depth -= 1;
             return Some(());
         }
+        // One bit per key, from its head and length: a key whose bit is not yet set cannot
+        // repeat an earlier one, so most keys are not compared with the others at all.
+        let mut seen = 0u64;
         loop {
             self.whitespace();
             if self.peek()? != b'"' {
@@ -240,8 +250,15 @@ impl Scanner<'_, '_> {
             }
             let (start, end, escaped) = self.string()?;
             let key = Key::new(self.bytes, start, end);
-            let keys = self.scratch.keys.get(first_key..)?;
-            if escaped || keys.len() >= MAX_KEYS || keys.iter().any(|k| k.same(key, self.bytes)) {
+            let bit = key.bit();
+            if seen & bit != 0 {
+                let keys = self.scratch.keys.get(first_key..)?;
+                if keys.iter().any(|k| k.same(key, self.bytes)) {
+                    return None;
+                }
+            }
+            seen |= bit;
+            if escaped || self.scratch.keys.len() - first_key >= MAX_KEYS {
                 return None;
             }
             self.scratch.keys.push(key);
