@@ -329,9 +329,14 @@ fn kept_fuzz_inputs_load_as_artifacts_or_fail_clearly() {
 #[test]
 fn jobs_keep_the_output_identical_to_one_thread() {
     let events: String = include_str!("../examples/events.ndjson").repeat(600);
+    let dir = std::env::temp_dir().join(format!("rulec-jobs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
     let run = |jobs: &str| {
+        let dead = dir.join(format!("dead-{jobs}.ndjson"));
         let mut child = Command::new(env!("CARGO_BIN_EXE_rulec"))
-            .args(["eval", "--rules", "rules", "--jobs", jobs, "-"])
+            .args(["eval", "--rules", "rules", "--jobs", jobs, "--dead-letter"])
+            .arg(&dead)
+            .arg("-")
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -347,10 +352,12 @@ fn jobs_keep_the_output_identical_to_one_thread() {
             output.status.code(),
             output.stdout,
             String::from_utf8(output.stderr).unwrap(),
+            std::fs::read(dead).unwrap(),
         )
     };
     let one = run("1");
     let three = run("3");
+    assert!(!one.3.is_empty(), "the examples include rejected events");
     assert_eq!(one.0, Some(0));
     assert_eq!(
         one.1
@@ -360,4 +367,5 @@ fn jobs_keep_the_output_identical_to_one_thread() {
         16 * 600
     );
     assert_eq!(one, three);
+    std::fs::remove_dir_all(dir).unwrap();
 }

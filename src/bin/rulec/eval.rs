@@ -4,7 +4,10 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::ops::Range;
+use std::panic::AssertUnwindSafe;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use rulec::Catalog;
 use rulec::catalog::EventType;
@@ -250,7 +253,7 @@ impl Batch {
     }
 }
 
-/// What one worker made of its share of a batch.
+/// What a worker made of one chunk of a batch.
 #[derive(Default)]
 struct Share {
     /// The decisions, one JSON line each.
@@ -258,6 +261,8 @@ struct Share {
     /// Positions in the batch of the rejected events.
     rejected: Vec<usize>,
     tally: Tally,
+    /// Whether every event of the chunk was decided.
+    done: bool,
 }
 
 impl Share {
@@ -272,6 +277,7 @@ impl Share {
             let decision = evaluator.evaluate(batch.event(i), first + i as u64);
             self.push(i, &decision);
         }
+        self.done = true;
     }
 
     fn push(&mut self, i: usize, decision: &Decision<'_>) {
@@ -297,13 +303,16 @@ impl Share {
         self.out.clear();
         self.rejected.clear();
         self.tally = Tally::default();
+        self.done = false;
     }
 }
 
-/// Events in batches, each batch split across `jobs` threads that write their decisions into
-/// their own buffers; the buffers are written out in input order. While the workers decide a
-/// batch, this thread reads the next one. Memory stays bounded by two batches. A read error
-/// ends the input: the events read before it are still decided, then the error is returned.
+/// Events in batches; `jobs` threads take the chunks of a batch one after the other (so a
+/// thread slowed down by another process takes fewer) and write each chunk's decisions into
+/// the chunk's own buffer; the buffers are written out in input order. This thread is one of
+/// the `jobs`: it reads the next batch while the others decide, then takes chunks too. Memory stays bounded by two batches. A
+/// read error ends the input: the events read before it are still decided, then the error is
+/// returned.
 fn evaluate_parallel<W: Write>(
     evaluator: &Evaluator<'_>,
     reader: Box<dyn BufRead>,
@@ -312,45 +321,46 @@ fn evaluate_parallel<W: Write>(
 ) -> io::Result<()> {
     let mut events = EventReader::new(reader);
     let (mut current, mut next) = (Batch::default(), Batch::default());
-    let mut shares: Vec<Share> = (0..jobs).map(|_| Share::default()).collect();
+    let mut shares: Vec<Mutex<Share>> = Vec::new();
     let mut error = current.fill(&mut events).err();
     while current.len() > 0 {
         let first = sink.tally.total();
-        let per = current.len().div_ceil(jobs);
-        let ranges: Vec<Range<usize>> = (0..jobs)
-            .map(|j| (j * per).min(current.len())..((j + 1) * per).min(current.len()))
-            .collect();
-        let (failed, read): (Vec<usize>, _) = std::thread::scope(|scope| {
-            let workers: Vec<_> = shares
-                .iter_mut()
-                .zip(&ranges)
-                .map(|(share, events)| {
-                    let (batch, events) = (&current, events.clone());
-                    scope.spawn(move || {
-                        share.clear();
-                        share.decide(evaluator, batch, events, first);
-                    })
-                })
-                .collect();
+        let chunks = current.len().div_ceil(CHUNK);
+        let range = |c: usize| c * CHUNK..((c + 1) * CHUNK).min(current.len());
+        shares.resize_with(shares.len().max(chunks), Mutex::default);
+        let claimed = AtomicUsize::new(0);
+        let work = || {
+            loop {
+                let c = claimed.fetch_add(1, Ordering::Relaxed);
+                let Some(share) = shares.get(c).filter(|_| c < chunks) else {
+                    return;
+                };
+                if let Ok(mut share) = share.lock() {
+                    share.clear();
+                    share.decide(evaluator, &current, range(c), first);
+                }
+            }
+        };
+        let read = std::thread::scope(|scope| {
+            for _ in 1..jobs {
+                scope.spawn(work);
+            }
+            // This thread reads the next batch, then takes chunks too. A failure while
+            // deciding is caught, so that the chunk gets internal errors as in a worker.
             let read = if error.is_none() {
                 next.fill(&mut events).err()
             } else {
                 next.clear();
                 None
             };
-            let failed = workers
-                .into_iter()
-                .enumerate()
-                .filter_map(|(w, worker)| worker.join().is_err().then_some(w))
-                .collect();
-            (failed, read)
+            let _ = std::panic::catch_unwind(AssertUnwindSafe(work));
+            read
         });
-        for w in failed {
-            if let (Some(share), Some(events)) = (shares.get_mut(w), ranges.get(w)) {
-                share.replace_with_internal_errors(events.clone(), first);
+        for (c, share) in shares.iter_mut().take(chunks).enumerate() {
+            let share = share.get_mut().unwrap_or_else(PoisonError::into_inner);
+            if !share.done {
+                share.replace_with_internal_errors(range(c), first);
             }
-        }
-        for share in &shares {
             sink.out.write_all(&share.out)?;
             if let Some(file) = sink.dead_letter.as_deref_mut() {
                 for &i in &share.rejected {
@@ -368,7 +378,10 @@ fn evaluate_parallel<W: Write>(
 /// Bytes read from an input at a time: large reads keep system calls rare.
 const READ_BUFFER: usize = 256 << 10;
 
+/// Events a worker takes at a time.
+const CHUNK: usize = 128;
+
 /// Events evaluated per parallel batch, at most.
 const BATCH: usize = 16_384;
 /// Bytes of events read per parallel batch, at most (one event may go past it).
-const BATCH_BYTES: usize = 16 << 20;
+const BATCH_BYTES: usize = 2 << 20;
