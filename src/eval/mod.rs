@@ -113,8 +113,9 @@ impl<'c> Evaluator<'c> {
     }
 
     /// The decision as the reference evaluator makes it: a strict parse into a tree, then
-    /// every check. [`Evaluator::evaluate`] agrees with it on every input.
-    #[doc(hidden)]
+    /// every check, without the fast path. [`Evaluator::evaluate`] gives the same decision
+    /// on every input (the differential tests and the `eval` fuzz target check it); this is
+    /// for checking that, and for measuring the fast path against it.
     #[must_use]
     pub fn evaluate_reference(&self, event: &[u8], index: u64) -> Decision<'c> {
         if event.len() > self.max_event_bytes {
