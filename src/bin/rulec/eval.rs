@@ -310,9 +310,9 @@ impl Share {
 /// Events in batches; `jobs` threads take the chunks of a batch one after the other (so a
 /// thread slowed down by another process takes fewer) and write each chunk's decisions into
 /// the chunk's own buffer; the buffers are written out in input order. This thread is one of
-/// the `jobs`: it reads the next batch while the others decide, then takes chunks too. Memory stays bounded by two batches. A
-/// read error ends the input: the events read before it are still decided, then the error is
-/// returned.
+/// the `jobs`: it reads the next batch while the others decide, then takes chunks too. Memory
+/// stays bounded by two batches. A read error ends the input: the events read before it are
+/// still decided, then the error is returned.
 fn evaluate_parallel<W: Write>(
     evaluator: &Evaluator<'_>,
     reader: Box<dyn BufRead>,
@@ -342,11 +342,10 @@ fn evaluate_parallel<W: Write>(
             }
         };
         let read = std::thread::scope(|scope| {
-            for _ in 1..jobs {
-                scope.spawn(work);
-            }
+            let workers: Vec<_> = (1..jobs).map(|_| scope.spawn(work)).collect();
             // This thread reads the next batch, then takes chunks too. A failure while
-            // deciding is caught, so that the chunk gets internal errors as in a worker.
+            // deciding (a bug) is caught here and in the workers, so that its chunk still
+            // gets decisions: internal errors.
             let read = if error.is_none() {
                 next.fill(&mut events).err()
             } else {
@@ -354,6 +353,9 @@ fn evaluate_parallel<W: Write>(
                 None
             };
             let _ = std::panic::catch_unwind(AssertUnwindSafe(work));
+            for worker in workers {
+                let _ = worker.join();
+            }
             read
         });
         for (c, share) in shares.iter_mut().take(chunks).enumerate() {
