@@ -238,7 +238,13 @@ impl<'a> Context<'a> {
     /// field that is not an object. Each pair of declarations is reported once.
     pub(super) fn check_conflicts(&mut self, envelope: &[FieldDecl], actions: &Actions<'_>) {
         let mut reported: HashSet<(Span, Span)> = HashSet::new();
+        // Actions with the same declarations have the same conflicts: check each list once,
+        // at its first action, which is the one the report names.
+        let mut checked: HashSet<Vec<Span>> = HashSet::new();
         for (name, draft) in &actions.by_name {
+            if !checked.insert(draft.fields.iter().map(|d| d.span).collect()) {
+                continue;
+            }
             let mut seen: BTreeMap<&str, &FieldDecl> = BTreeMap::new();
             for decl in envelope.iter().chain(&draft.fields) {
                 let path = decl.rule.path.as_str();
