@@ -285,10 +285,10 @@ pub fn read(bytes: &[u8]) -> Result<Catalog, ArtifactError> {
             version: env!("CARGO_PKG_VERSION"),
         });
     }
-    let catalog: Catalog = match artifact.catalog {
+    let catalog: Catalog = crate::catalog::sharing_regexes(|| match artifact.catalog {
         Stored::Json(text) => serde_json::from_str(text.get()),
         Stored::Tree(tree) => serde_json::from_value(tree),
-    }
+    })
     .map_err(|e| ArtifactError::Corrupt {
         reason: e.to_string(),
     })?;

@@ -1,5 +1,7 @@
 //! The checks of one field: its JSON type, allowed values, patterns and levels.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use regex::Regex;
@@ -79,14 +81,46 @@ struct PatternSource {
     level: Level,
 }
 
+thread_local! {
+    /// While a catalog is read ([`sharing_regexes`]), the regexes compiled so far, by source.
+    static REGEXES: RefCell<Option<HashMap<String, Arc<Regex>>>> = const { RefCell::new(None) };
+}
+
+/// Runs `read` so that every pattern it deserialises with the same source shares one compiled
+/// regex, as the checker's patterns do: a catalog read from an artifact compiles each
+/// distinct pattern once.
+pub(crate) fn sharing_regexes<T>(read: impl FnOnce() -> T) -> T {
+    REGEXES.with(|cache| *cache.borrow_mut() = Some(HashMap::new()));
+    let out = read();
+    REGEXES.with(|cache| *cache.borrow_mut() = None);
+    out
+}
+
 impl TryFrom<PatternSource> for Pattern {
     type Error = regex::Error;
 
     fn try_from(value: PatternSource) -> Result<Self, Self::Error> {
-        let regex = regex::RegexBuilder::new(&value.pattern)
-            .size_limit(crate::limits::REGEX_SIZE_LIMIT)
-            .build()?;
-        let regex = Arc::new(regex);
+        let cached = REGEXES.with(|cache| {
+            let cache = cache.try_borrow().ok()?;
+            cache.as_ref()?.get(&value.pattern).cloned()
+        });
+        let regex = if let Some(regex) = cached {
+            regex
+        } else {
+            let regex = Arc::new(
+                regex::RegexBuilder::new(&value.pattern)
+                    .size_limit(crate::limits::REGEX_SIZE_LIMIT)
+                    .build()?,
+            );
+            REGEXES.with(|cache| {
+                if let Ok(mut cache) = cache.try_borrow_mut() {
+                    if let Some(cache) = cache.as_mut() {
+                        cache.insert(value.pattern.clone(), Arc::clone(&regex));
+                    }
+                }
+            });
+            regex
+        };
         Ok(Pattern::new(value.pattern, value.level, regex))
     }
 }

@@ -13,6 +13,7 @@ use crate::eval::plan::{FastMap, Routing, Trie};
 
 mod field;
 
+pub(crate) use field::sharing_regexes;
 pub use field::{BaseType, EnumValue, FieldRule, Pattern};
 
 /// Whether an event reports a management action or touches customer data.
@@ -264,8 +265,8 @@ pub struct Route {
 pub const SUGGESTION_WINDOW: usize = 2048;
 
 /// A checked catalog: immutable, `Send + Sync`, cheap to share behind an `Arc`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(try_from = "StoredCatalog", into = "CatalogData")]
+#[derive(Debug, Clone, Deserialize)]
+#[serde(try_from = "StoredCatalog")]
 pub struct Catalog {
     data: CatalogData,
     index: ActionIndex,
@@ -364,9 +365,11 @@ impl From<CatalogData> for Catalog {
     }
 }
 
-impl From<Catalog> for CatalogData {
-    fn from(catalog: Catalog) -> Self {
-        catalog.data
+/// A catalog is written as its data (what it derives is rebuilt when it is read), without
+/// the copy that `#[serde(into = ...)]` would make.
+impl Serialize for Catalog {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.data.serialize(serializer)
     }
 }
 
