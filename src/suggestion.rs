@@ -155,7 +155,35 @@ pub(crate) fn confusable(name: &str) -> Option<Confusable> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::{closest, confusable};
+
+    /// Every candidate's distance, the smallest within the budget, ties to the first name.
+    fn closest_by_brute_force<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+        let budget = name.chars().count().max(3) / 3;
+        candidates
+            .iter()
+            .filter(|c| **c != name)
+            .map(|c| (strsim::damerau_levenshtein(name, c), *c))
+            .filter(|(d, _)| *d <= budget)
+            .min()
+            .map(|(_, c)| c)
+    }
+
+    proptest! {
+        #[test]
+        fn the_bounds_only_skip_what_cannot_win(
+            name in "[a-eé.-]{0,14}",
+            candidates in prop::collection::vec("[a-eé.-]{0,14}", 0..40),
+        ) {
+            let candidates: Vec<&str> = candidates.iter().map(String::as_str).collect();
+            prop_assert_eq!(
+                closest(&name, candidates.iter().copied()),
+                closest_by_brute_force(&name, &candidates)
+            );
+        }
+    }
 
     #[test]
     fn suggests_a_swapped_pair() {
