@@ -142,7 +142,7 @@ pub struct Decision<'c> {
     pub violations: Vec<Violation>,
 }
 
-impl Decision<'_> {
+impl<'c> Decision<'c> {
     /// The decision for an event the evaluator failed on (a bug): a reject with
     /// `eval::internal`, so that the event still gets its one decision.
     #[must_use]
@@ -170,6 +170,20 @@ impl Decision<'_> {
             targets: None,
             reason: None,
             violations: Vec::new(),
+        }
+    }
+
+    /// Settles a valid event: routed to `targets`, or dropped for `reason`.
+    pub(crate) fn settle(&mut self, outcome: Result<Cow<'c, [String]>, DropReason>) {
+        match outcome {
+            Ok(targets) => {
+                self.verdict = Verdict::Route;
+                self.targets = Some(targets);
+            }
+            Err(reason) => {
+                self.verdict = Verdict::Drop;
+                self.reason = Some(reason);
+            }
         }
     }
 

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use serde_json::Value;
 
 use super::crn::Crn;
-use super::decision::{Decision, Verdict};
+use super::decision::{Decision, DropReason};
 use super::scan::{self, Found, Kind, Scanned};
 use super::{Context, timestamp};
 use crate::catalog::{Action, BaseType, Catalog, EventType, FieldRule, Level};
@@ -63,21 +63,11 @@ impl<'c> View<'_, '_, 'c> {
         decision.service = Some(Cow::Borrowed(&service.name));
         decision.event_type = Some(action.event_type);
         if !context.enables(action, self.catalog, action.event_type) {
-            decision.verdict = Verdict::Drop;
-            decision.reason = Some(super::DropReason::disabled(action.event_type));
+            decision.settle(Err(DropReason::disabled(action.event_type)));
             return Some(decision);
         }
         decision.location = Some(Cow::Borrowed(outcome.location));
-        match outcome.targets {
-            Ok(targets) => {
-                decision.verdict = Verdict::Route;
-                decision.targets = Some(Cow::Borrowed(targets));
-            }
-            Err(reason) => {
-                decision.verdict = Verdict::Drop;
-                decision.reason = Some(reason);
-            }
-        }
+        decision.settle(outcome.targets.map(Cow::Borrowed));
         Some(decision)
     }
 

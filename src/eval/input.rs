@@ -52,30 +52,22 @@ impl<R: BufRead> EventReader<R> {
             *current = range;
             return Ok(Some(self.buffered()));
         }
-        loop {
-            self.line.clear();
-            if read_line(&mut self.reader, &mut self.line, LINE_CAP)? == 0 {
-                return Ok(None);
-            }
-            while self.line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
-                self.line.pop();
-            }
-            if self.line.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            if matches!(self.state, State::Start) {
-                self.state = State::Lines;
-                if let Some(rest) = self.line.strip_prefix(b"\xEF\xBB\xBF") {
-                    self.line = rest.to_vec();
-                }
-                let first = self.line.iter().find(|b| !b.is_ascii_whitespace()).copied();
-                let whole_line_json = serde_json::from_slice::<&RawValue>(&self.line).is_ok();
-                if first == Some(b'[') || (first == Some(b'{') && !whole_line_json) {
-                    return self.buffer_rest(first == Some(b'['));
-                }
-            }
-            return Ok(Some(&self.line));
+        self.line.clear();
+        if !next_line(&mut self.reader, &mut self.line, 0)? {
+            return Ok(None);
         }
+        if matches!(self.state, State::Start) {
+            self.state = State::Lines;
+            if let Some(rest) = self.line.strip_prefix(b"\xEF\xBB\xBF") {
+                self.line = rest.to_vec();
+            }
+            let first = self.line.iter().find(|b| !b.is_ascii_whitespace()).copied();
+            let whole_line_json = serde_json::from_slice::<&RawValue>(&self.line).is_ok();
+            if first == Some(b'[') || (first == Some(b'{') && !whole_line_json) {
+                return self.buffer_rest(first == Some(b'['));
+            }
+        }
+        Ok(Some(&self.line))
     }
 
     /// Appends the next event's bytes to `out`; `false` at the end of the input. The same
@@ -89,19 +81,7 @@ impl<R: BufRead> EventReader<R> {
             return Ok(event.is_some());
         }
         let start = out.len();
-        loop {
-            out.truncate(start);
-            if read_line(&mut self.reader, out, LINE_CAP)? == 0 {
-                return Ok(false);
-            }
-            while out.len() > start && matches!(out.last(), Some(b'\n' | b'\r')) {
-                out.pop();
-            }
-            let line = out.get(start..).unwrap_or_default();
-            if !line.iter().all(u8::is_ascii_whitespace) {
-                return Ok(true);
-            }
-        }
+        next_line(&mut self.reader, out, start)
     }
 
     fn buffered(&self) -> &[u8] {
@@ -144,6 +124,24 @@ impl<R: BufRead> EventReader<R> {
 }
 
 pub use crate::limits::LINE_CAP;
+
+/// Appends the next line that is not blank to `out` after `start`, without its line ending;
+/// `false` at the end of the input.
+fn next_line(reader: &mut impl BufRead, out: &mut Vec<u8>, start: usize) -> io::Result<bool> {
+    loop {
+        out.truncate(start);
+        if read_line(reader, out, LINE_CAP)? == 0 {
+            return Ok(false);
+        }
+        while out.len() > start && matches!(out.last(), Some(b'\n' | b'\r')) {
+            out.pop();
+        }
+        let line = out.get(start..).unwrap_or_default();
+        if !line.iter().all(u8::is_ascii_whitespace) {
+            return Ok(true);
+        }
+    }
+}
 
 /// Reads one line, newline included, keeping at most `cap` bytes of it; returns the bytes read.
 fn read_line(reader: &mut impl BufRead, line: &mut Vec<u8>, cap: usize) -> io::Result<usize> {

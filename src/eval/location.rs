@@ -79,14 +79,7 @@ pub(crate) fn locate<'a>(
         ));
         return None;
     };
-    let moved = |from: &str| {
-        service
-            .overrides
-            .iter()
-            .find(|(f, _)| f == from)
-            .map(|(_, to)| to.as_str())
-    };
-    match zone.and_then(moved).or_else(|| moved(region)) {
+    match moved(service, region, zone) {
         Some(to) => Some(Place {
             location: to,
             zone: None,
@@ -96,4 +89,17 @@ pub(crate) fn locate<'a>(
             zone,
         }),
     }
+}
+
+/// Where the service's overrides move an event located in `region` (and `zone`): the zone's
+/// override first, then the region's; `None` when neither is overridden.
+pub(crate) fn moved<'s>(service: &'s Service, region: &str, zone: Option<&str>) -> Option<&'s str> {
+    let moved = |from: &str| {
+        service
+            .overrides
+            .iter()
+            .find(|(f, _)| f == from)
+            .map(|(_, to)| to.as_str())
+    };
+    zone.and_then(moved).or_else(|| moved(region))
 }

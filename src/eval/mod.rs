@@ -192,24 +192,14 @@ impl<'c> Evaluator<'c> {
         }
         let event_type = action.event_type;
         if !self.context.enables(action, self.catalog, event_type) {
-            decision.verdict = Verdict::Drop;
-            decision.reason = Some(DropReason::disabled(event_type));
+            decision.settle(Err(DropReason::disabled(event_type)));
             return decision;
         }
         let Some(place) = place else {
             return decision;
         };
         decision.location = Some(Cow::Owned(place.location.to_owned()));
-        match route::route(self.catalog, action, &place) {
-            Ok(targets) => {
-                decision.verdict = Verdict::Route;
-                decision.targets = Some(Cow::Owned(targets));
-            }
-            Err(reason) => {
-                decision.verdict = Verdict::Drop;
-                decision.reason = Some(reason);
-            }
-        }
+        decision.settle(route::route(self.catalog, action, &place).map(Cow::Owned));
         decision
     }
 

@@ -191,21 +191,14 @@ impl Routing {
                 routing.moves.push(Vec::new());
                 continue;
             }
-            let moved = |from: &str| {
-                service
-                    .overrides
-                    .iter()
-                    .find(|(f, _)| f == from)
-                    .map(|(_, to)| to.clone())
-            };
             let mut service_moves = Vec::with_capacity(base);
             for id in 0..base {
                 let Some((location, zone)) = routing.places.get(id).cloned() else {
                     continue;
                 };
-                let to = zone.as_deref().and_then(moved).or_else(|| moved(&location));
+                let to = super::location::moved(service, &location, zone.as_deref());
                 service_moves.push(match to {
-                    Some(to) => intern(&mut routing.places, (to, None)),
+                    Some(to) => intern(&mut routing.places, (to.to_owned(), None)),
                     None => u32::try_from(id).unwrap_or(u32::MAX),
                 });
             }

@@ -225,10 +225,17 @@ impl Scanner<'_, '_> {
         })
     }
 
+    /// Steps over the opening bracket of an object or array.
     fn enter(&mut self) -> Option<()> {
         self.depth += 1;
         self.pos += 1;
         (self.depth <= MAX_DEPTH).then_some(())
+    }
+
+    /// Steps over the closing bracket of an object or array.
+    fn leave(&mut self) {
+        self.pos += 1;
+        self.depth -= 1;
     }
 
     fn object(&mut self, node: Option<u32>) -> Option<()> {
@@ -236,8 +243,7 @@ impl Scanner<'_, '_> {
         let first_key = self.scratch.keys.len();
         self.whitespace();
         if self.peek()? == b'}' {
-            self.pos += 1;
-            self.depth -= 1;
+            self.leave();
             return Some(());
         }
         // One bit per key, from its head and length: a key whose bit is not yet set cannot
@@ -282,9 +288,8 @@ impl Scanner<'_, '_> {
                 _ => return None,
             }
         }
-        self.pos += 1;
         self.scratch.keys.truncate(first_key);
-        self.depth -= 1;
+        self.leave();
         Some(())
     }
 
@@ -292,8 +297,7 @@ impl Scanner<'_, '_> {
         self.enter()?;
         self.whitespace();
         if self.peek()? == b']' {
-            self.pos += 1;
-            self.depth -= 1;
+            self.leave();
             return Some(());
         }
         loop {
@@ -305,8 +309,7 @@ impl Scanner<'_, '_> {
                 _ => return None,
             }
         }
-        self.pos += 1;
-        self.depth -= 1;
+        self.leave();
         Some(())
     }
 
