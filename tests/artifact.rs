@@ -3,45 +3,17 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
+mod common;
+
+use common::{Run, rulec, temp_dir};
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use miette::Diagnostic as _;
 use rulec::Catalog;
 use rulec::artifact::{self, ArtifactError};
 
 const EXAMPLES: &str = "examples/events.ndjson";
-
-/// What one run printed and how it exited.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs `rulec` in the crate's directory.
-fn rulec(args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_rulec"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "100")
-        .output()
-        .expect("rulec runs");
-    Run {
-        code: output.status.code().expect("an exit code"),
-        stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
-        stderr: String::from_utf8(output.stderr).expect("UTF-8 stderr"),
-    }
-}
-
-/// A fresh, empty directory under the system temp directory, unique to this test.
-fn temp_dir(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("rulec-artifact-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// Compiles the shipped rules into `dir/name` and returns the path.
 fn compile(dir: &Path, name: &str, format: &str) -> PathBuf {

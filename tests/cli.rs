@@ -8,58 +8,13 @@
     reason = "tests"
 )]
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
+
+use common::{rulec, rulec_in, temp_dir};
 
 const UNKNOWN_ACTION: &str = "tests/fixtures/diagnostics/unknown_action.rules";
 /// A fixture whose only diagnostic is a warning.
 const WARNINGS_ONLY: &str = "tests/fixtures/diagnostics/unused_type.rules";
-
-/// What one run printed and how it exited.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    /// Exit code and both streams, as one snapshot.
-    fn snapshot(&self) -> String {
-        format!(
-            "exit: {}\n--- stdout\n{}--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-/// Runs `rulec` in the crate's directory.
-fn rulec(args: &[&str]) -> Run {
-    rulec_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
-}
-
-/// Runs `rulec` in `dir`, without colour, 100 columns wide.
-fn rulec_in(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_rulec"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "100")
-        .output()
-        .expect("rulec runs");
-    Run {
-        code: output.status.code().expect("an exit code"),
-        stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
-        stderr: String::from_utf8(output.stderr).expect("UTF-8 stderr"),
-    }
-}
-
-/// A fresh, empty directory under the system temp directory, unique to this test.
-fn temp_dir(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("rulec-cli-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 #[test]
 fn check_without_paths_checks_the_shipped_rules_cleanly() {

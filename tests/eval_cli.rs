@@ -7,20 +7,15 @@
     reason = "tests"
 )]
 
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+mod common;
+
+use common::{Run, rulec, rulec_with_stdin, temp_dir};
+
+use std::path::Path;
 
 use serde_json::Value;
 
 const EXAMPLES: &str = "examples/events.ndjson";
-
-/// What one run printed and how it exited.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
 
 impl Run {
     /// The decisions on stdout, one JSON value per line.
@@ -38,41 +33,6 @@ impl Run {
             .map(|d| format!("{} {}", d["index"], d["verdict"].as_str().unwrap()))
             .collect()
     }
-}
-
-/// Runs `rulec` in the crate's directory with `stdin` as standard input.
-fn rulec_with_stdin(args: &[&str], stdin: &str) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rulec"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "100")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("rulec starts");
-    // rulec may exit before reading its input (a broken catalog): a closed pipe is fine.
-    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-    let output = child.wait_with_output().expect("rulec runs");
-    Run {
-        code: output.status.code().expect("an exit code"),
-        stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
-        stderr: String::from_utf8(output.stderr).expect("UTF-8 stderr"),
-    }
-}
-
-/// Runs `rulec` in the crate's directory with empty standard input.
-fn rulec(args: &[&str]) -> Run {
-    rulec_with_stdin(args, "")
-}
-
-/// A fresh, empty directory under the system temp directory, unique to this test.
-fn temp_dir(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("rulec-eval-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// Writes `text` to `name` in `dir` and returns the path as a string.

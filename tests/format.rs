@@ -8,8 +8,11 @@
     reason = "tests"
 )]
 
+mod common;
+
+use common::rulec_in;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 
 use rulec::format::format;
@@ -121,7 +124,7 @@ fn the_shipped_rules_are_in_canonical_form() {
         let text = std::fs::read_to_string(path).unwrap();
         assert_eq!(format(&text).unwrap(), text, "{}", path.display());
     }
-    let run = rulec(Path::new(ROOT), &["fmt", "--check", "rules"]);
+    let run = rulec_in(Path::new(ROOT), &["fmt", "--check", "rules"]);
     assert_eq!((run.code, run.stdout.as_str()), (0, ""), "{}", run.stderr);
 }
 
@@ -210,39 +213,6 @@ const MESSY: &str = "type level=enum{low,high warn}   // levels\n\n\n\ntarget lo
 /// The same, formatted.
 const TIDY: &str = "type level = enum { low, high warn }  // levels\n\ntarget logs cloud_logs\n";
 
-/// What one run printed and how it exited.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    /// Exit code and both streams, as one snapshot.
-    fn snapshot(&self) -> String {
-        format!(
-            "exit: {}\n--- stdout\n{}--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-/// Runs `rulec` in `dir`, without colour, 100 columns wide.
-fn rulec(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_rulec"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "100")
-        .output()
-        .expect("rulec runs");
-    Run {
-        code: output.status.code().expect("an exit code"),
-        stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
-        stderr: String::from_utf8(output.stderr).expect("UTF-8 stderr"),
-    }
-}
-
 /// A fresh directory under the system temp directory, removed when dropped, with a `rules`
 /// directory holding the given files.
 struct Scratch(PathBuf);
@@ -272,7 +242,7 @@ impl Drop for Scratch {
 #[test]
 fn check_shows_a_diff_exits_1_and_changes_nothing() {
     let dir = Scratch::new("check", &[("a.rules", MESSY), ("b.rules", TIDY)]);
-    let run = rulec(&dir.0, &["fmt", "--check"]);
+    let run = rulec_in(&dir.0, &["fmt", "--check"]);
     insta::assert_snapshot!(run.snapshot());
     assert_eq!(run.code, 1);
     assert_eq!(dir.read("a.rules"), MESSY);
@@ -281,13 +251,13 @@ fn check_shows_a_diff_exits_1_and_changes_nothing() {
 #[test]
 fn fmt_rewrites_the_files_that_change_and_names_them() {
     let dir = Scratch::new("write", &[("a.rules", MESSY), ("b.rules", TIDY)]);
-    let run = rulec(&dir.0, &["fmt", "rules"]);
+    let run = rulec_in(&dir.0, &["fmt", "rules"]);
     insta::assert_snapshot!(run.snapshot());
     assert_eq!(
         (dir.read("a.rules"), dir.read("b.rules")),
         (TIDY.to_owned(), TIDY.to_owned())
     );
-    let again = rulec(&dir.0, &["fmt", "--check", "rules/a.rules"]);
+    let again = rulec_in(&dir.0, &["fmt", "--check", "rules/a.rules"]);
     assert_eq!(
         (again.code, again.stdout.as_str()),
         (0, ""),
@@ -300,7 +270,7 @@ fn fmt_rewrites_the_files_that_change_and_names_them() {
 fn a_file_that_does_not_parse_is_reported_and_left_alone() {
     let broken = "target logs cloud_logs\nroute r { * -> }\n";
     let dir = Scratch::new("syntax", &[("a.rules", MESSY), ("broken.rules", broken)]);
-    let run = rulec(&dir.0, &["fmt"]);
+    let run = rulec_in(&dir.0, &["fmt"]);
     insta::assert_snapshot!(run.snapshot());
     assert_eq!(run.code, 1);
     assert_eq!(
@@ -311,7 +281,7 @@ fn a_file_that_does_not_parse_is_reported_and_left_alone() {
 
 #[test]
 fn a_path_that_cannot_be_read_exits_2() {
-    let run = rulec(
+    let run = rulec_in(
         Path::new(ROOT),
         &["fmt", "--check", "tests/fixtures/no-such-file.rules"],
     );
