@@ -9,9 +9,10 @@
     reason = "tests"
 )]
 
+use std::ffi::OsStr;
 use std::io::Write as _;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
 use rulec::{Catalog, Checker, Source, Verdict};
@@ -37,10 +38,12 @@ fn codes(event: &[u8]) -> (Verdict, Vec<&'static str>) {
     )
 }
 
-/// Runs `rulec eval -` on `input`; returns the decisions' verdicts and the exit code.
-fn eval_stdin(input: &[u8]) -> (Vec<String>, i32) {
+/// Runs `rulec ARGS` in the crate's directory, writing `input` to its standard input from
+/// another thread (so that a large input cannot block on a full output pipe); returns its
+/// output and how writing the input went.
+fn rulec_fed(args: &[&OsStr], input: &[u8]) -> (Output, std::io::Result<()>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_rulec"))
-        .args(["eval", "--rules", "rules", "-"])
+        .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -49,11 +52,16 @@ fn eval_stdin(input: &[u8]) -> (Vec<String>, i32) {
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
     let input = input.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
     let output = child.wait_with_output().unwrap();
-    writer.join().unwrap();
+    (output, writer.join().unwrap())
+}
+
+/// Runs `rulec eval -` on `input`; returns the decisions' verdicts and the exit code.
+fn eval_stdin(input: &[u8]) -> (Vec<String>, i32) {
+    let args = ["eval", "--rules", "rules", "-"].map(OsStr::new);
+    // rulec may stop reading a hostile input early: a closed pipe is fine.
+    let (output, _) = rulec_fed(&args, input);
     let lines = String::from_utf8(output.stdout)
         .unwrap()
         .lines()
@@ -333,21 +341,13 @@ fn jobs_keep_the_output_identical_to_one_thread() {
     std::fs::create_dir_all(&dir).unwrap();
     let run = |jobs: &str| {
         let dead = dir.join(format!("dead-{jobs}.ndjson"));
-        let mut child = Command::new(env!("CARGO_BIN_EXE_rulec"))
-            .args(["eval", "--rules", "rules", "--jobs", jobs, "--dead-letter"])
-            .arg(&dead)
-            .arg("-")
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stdin = child.stdin.take().unwrap();
-        let input = events.clone();
-        let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-        let output = child.wait_with_output().unwrap();
-        writer.join().unwrap().unwrap();
+        let args = ["eval", "--rules", "rules", "--jobs", jobs, "--dead-letter"]
+            .map(OsStr::new)
+            .into_iter()
+            .chain([dead.as_os_str(), OsStr::new("-")])
+            .collect::<Vec<_>>();
+        let (output, written) = rulec_fed(&args, events.as_bytes());
+        written.unwrap();
         (
             output.status.code(),
             output.stdout,
