@@ -1,7 +1,7 @@
 //! Splitting an input into events: NDJSON line by line in constant memory, or a single JSON
 //! object (pretty-printed or not), or a JSON array of objects.
 
-use std::io::{self, BufRead, Read as _};
+use std::io::{self, BufRead};
 use std::ops::Range;
 
 use serde_json::value::RawValue;
@@ -145,12 +145,7 @@ fn next_line(reader: &mut impl BufRead, out: &mut Vec<u8>, start: usize) -> io::
 
 /// Reads one line, newline included, keeping at most `cap` bytes of it; returns the bytes read.
 fn read_line(reader: &mut impl BufRead, line: &mut Vec<u8>, cap: usize) -> io::Result<usize> {
-    let limit = u64::try_from(cap).unwrap_or(u64::MAX);
-    let mut total = reader.by_ref().take(limit).read_until(b'\n', line)?;
-    if total < cap || line.last() == Some(&b'\n') {
-        return Ok(total);
-    }
-    // Over the cap: skip the rest of the line without keeping it.
+    let mut total = 0;
     loop {
         let chunk = match reader.fill_buf() {
             Ok(chunk) => chunk,
@@ -160,10 +155,13 @@ fn read_line(reader: &mut impl BufRead, line: &mut Vec<u8>, cap: usize) -> io::R
         if chunk.is_empty() {
             return Ok(total);
         }
-        let (taken, done) = match chunk.iter().position(|b| *b == b'\n') {
+        let (taken, done) = match memchr::memchr(b'\n', chunk) {
             Some(end) => (end + 1, true),
             None => (chunk.len(), false),
         };
+        // Past the cap, the rest of the line is skipped without being kept.
+        let room = cap.saturating_sub(total);
+        line.extend_from_slice(chunk.get(..taken.min(room)).unwrap_or_default());
         reader.consume(taken);
         total += taken;
         if done {
