@@ -20,22 +20,49 @@ pub(crate) const ROOT: u32 = 0;
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Trie {
     nodes: Vec<TrieNode>,
-    /// `(node, head of key)` to the children of `node` whose key starts so: one hash lookup
-    /// per key, and the key's text compared only when it is longer than its head.
-    edges: FastMap<(u32, u64), Vec<Edge>>,
+    /// Every edge, in an open-addressed table keyed by (node, head of key, length of key):
+    /// one probe or two per key, and the key's text compared only when it is longer than its
+    /// head.
+    edges: Vec<Slot>,
     /// The nodes of the paths the evaluator reads whatever the rules say.
     pub(crate) action: u32,
     pub(crate) data_event: u32,
     pub(crate) log_source_crn: u32,
 }
 
-/// A key and the node it leads to.
-type Edge = (Box<str>, u32);
-
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 struct TrieNode {
     parent: u32,
+    /// The key that leads here from the parent.
+    key: Box<str>,
     has_children: bool,
+}
+
+/// An edge of the trie: the key `(node, head, len)` leads to `child`; `child == ROOT` marks
+/// an empty slot (the root is nobody's child).
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    head: u64,
+    node: u32,
+    len: u32,
+    child: u32,
+}
+
+/// Whether two keys of the same length and head are the same: for keys of up to 16 bytes,
+/// whether their last eight bytes are (which covers the bytes after the head), without a call.
+fn same_tail(a: &[u8], b: &[u8]) -> bool {
+    let last = |key: &[u8]| key.last_chunk::<8>().map(|tail| u64::from_le_bytes(*tail));
+    if a.len() <= 16 {
+        last(a) == last(b)
+    } else {
+        a == b
+    }
+}
+
+/// Where the probe for an edge starts, in a table of `mask + 1` slots.
+fn slot_of(node: u32, head: u64, len: usize, mask: usize) -> usize {
+    let mixed = (head ^ (u64::from(node) << 32) ^ len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (mixed >> 32) as usize & mask
 }
 
 /// The first eight bytes of a key, zero-padded, as one number.
@@ -93,19 +120,48 @@ impl Trie {
                 let child = u32::try_from(self.nodes.len()).unwrap_or(u32::MAX);
                 self.nodes.push(TrieNode {
                     parent: node,
+                    key: segment.into(),
                     has_children: false,
                 });
                 if let Some(parent) = self.nodes.get_mut(node as usize) {
                     parent.has_children = true;
                 }
-                self.edges
-                    .entry((node, head(segment.as_bytes())))
-                    .or_default()
-                    .push((segment.into(), child));
+                self.index_edges();
                 child
             };
         }
         node
+    }
+
+    /// Adds the newest node to the edge table, which stays at most half full so that every
+    /// probe ends at an empty slot; the table doubles when it would not.
+    fn index_edges(&mut self) {
+        let newest = self.nodes.len() - 1;
+        let first = if self.nodes.len() * 2 <= self.edges.len() {
+            newest
+        } else {
+            let size = (self.nodes.len() * 2).next_power_of_two().max(16);
+            self.edges = vec![Slot::default(); size];
+            1
+        };
+        let mask = self.edges.len() - 1;
+        let edges = &mut self.edges;
+        for (child, node) in self.nodes.iter().enumerate().skip(first) {
+            let key = node.key.as_bytes();
+            let head = head(key);
+            let mut at = slot_of(node.parent, head, key.len(), mask);
+            while edges.get(at).is_some_and(|slot| slot.child != ROOT) {
+                at = (at + 1) & mask;
+            }
+            if let Some(slot) = edges.get_mut(at) {
+                *slot = Slot {
+                    head,
+                    node: node.parent,
+                    len: u32::try_from(key.len()).unwrap_or(u32::MAX),
+                    child: u32::try_from(child).unwrap_or(u32::MAX),
+                };
+            }
+        }
     }
 
     /// The node of `key` inside the object at `node`.
@@ -115,14 +171,29 @@ impl Trie {
 
     /// [`Trie::child`] for a key whose [`head`] is known.
     pub(crate) fn child_with_head(&self, node: u32, key: &[u8], head: u64) -> Option<u32> {
-        let children = self.edges.get(&(node, head))?;
-        match children.as_slice() {
-            [(only, child)] if key.len() <= 8 && only.len() == key.len() => Some(*child),
-            children => children
-                .iter()
-                .find(|(k, _)| k.as_bytes() == key)
-                .map(|(_, child)| *child),
+        let mask = self.edges.len().checked_sub(1)?;
+        let mut at = slot_of(node, head, key.len(), mask);
+        loop {
+            let slot = self.edges.get(at)?;
+            if slot.child == ROOT {
+                return None;
+            }
+            if slot.head == head
+                && slot.node == node
+                && slot.len as usize == key.len()
+                && (key.len() <= 8 || same_tail(self.key(slot.child), key))
+            {
+                return Some(slot.child);
+            }
+            at = (at + 1) & mask;
         }
+    }
+
+    /// The key that leads to `node`.
+    fn key(&self, node: u32) -> &[u8] {
+        self.nodes
+            .get(node as usize)
+            .map_or(&[], |n| n.key.as_bytes())
     }
 
     /// Whether values under `node` are read at all.
