@@ -199,7 +199,8 @@ impl Scanner<'_, '_> {
                 Kind::Array
             }
             b'"' => {
-                let (start, end, escaped) = self.string()?;
+                let escaped = self.string()?;
+                let (start, end) = (start + 1, self.pos - 1);
                 let kind = if escaped { Kind::Escaped } else { Kind::String };
                 self.record(node, kind, start, end);
                 return Some(());
@@ -254,14 +255,13 @@ impl Scanner<'_, '_> {
             if self.peek()? != b'"' {
                 return None;
             }
-            let (start, end, escaped) = self.string()?;
+            let start = self.pos + 1;
+            let escaped = self.string()?;
+            let end = self.pos - 1;
             let key = Key::new(self.bytes, start, end);
             let bit = key.bit();
-            if seen & bit != 0 {
-                let keys = self.scratch.keys.get(first_key..)?;
-                if keys.iter().any(|k| k.same(key, self.bytes)) {
-                    return None;
-                }
+            if seen & bit != 0 && self.repeats(first_key, start, end, key.prefix) {
+                return None;
             }
             seen |= bit;
             if escaped || self.scratch.keys.len() - first_key >= MAX_KEYS {
@@ -293,6 +293,19 @@ impl Scanner<'_, '_> {
         Some(())
     }
 
+    /// Whether the key at `start..end` repeats one of the object's keys read so far. Out of
+    /// line, and given the key's parts rather than the key, so that the common path keeps
+    /// them in registers (a key copied through memory here measurably stalled the scanner).
+    #[cold]
+    #[inline(never)]
+    fn repeats(&self, first_key: usize, start: usize, end: usize, prefix: u64) -> bool {
+        let key = Key { start, end, prefix };
+        self.scratch
+            .keys
+            .get(first_key..)
+            .is_none_or(|keys| keys.iter().any(|k| k.same(key, self.bytes)))
+    }
+
     fn array(&mut self) -> Option<()> {
         self.enter()?;
         self.whitespace();
@@ -313,10 +326,11 @@ impl Scanner<'_, '_> {
         Some(())
     }
 
-    /// A string at the opening quote: the range of its text, and whether it has escapes.
-    fn string(&mut self) -> Option<(usize, usize, bool)> {
+    /// A string at the opening quote: steps past its closing quote and tells whether it has
+    /// escapes. (Returning only the flag, not the range, spares the caller a reload of a
+    /// returned struct, which measurably stalled the scanner.)
+    fn string(&mut self) -> Option<bool> {
         self.pos += 1;
-        let start = self.pos;
         let mut escaped = false;
         loop {
             let at = special(self.bytes.get(self.pos..)?)?;
@@ -324,7 +338,7 @@ impl Scanner<'_, '_> {
             match self.peek()? {
                 b'"' => {
                     self.pos += 1;
-                    return Some((start, self.pos - 1, escaped));
+                    return Some(escaped);
                 }
                 b'\\' => {
                     escaped = true;
@@ -387,30 +401,42 @@ impl Scanner<'_, '_> {
     }
 }
 
-/// The offset of the first `"`, `\` or control character, found eight bytes at a time: in
-/// each word, a byte's high bit is set where the byte is one of them (exact for the lowest
-/// such byte, which is all that is read).
-fn special(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero = |v: u64| v.wrapping_sub(ONES) & !v;
+/// The offset of the first `"`, `\` or control character, found sixteen bytes at a time.
+pub(crate) fn special(bytes: &[u8]) -> Option<usize> {
     let mut offset = 0;
     let mut rest = bytes;
-    while let Some((word, tail)) = rest.split_first_chunk::<8>() {
-        let w = u64::from_le_bytes(*word);
-        let found = (zero(w ^ (ONES * u64::from(b'"')))
-            | zero(w ^ (ONES * u64::from(b'\\')))
-            | (w.wrapping_sub(ONES * 0x20) & !w))
-            & HIGH;
-        if found != 0 {
-            return Some(offset + (found.trailing_zeros() / 8) as usize);
+    while let Some((pair, tail)) = rest.split_first_chunk::<16>() {
+        let (low, high) = pair.split_at(8);
+        let low = flags(u64::from_le_bytes(low.try_into().unwrap_or_default()));
+        let high = flags(u64::from_le_bytes(high.try_into().unwrap_or_default()));
+        if low | high != 0 {
+            let at = if low != 0 {
+                low.trailing_zeros()
+            } else {
+                64 + high.trailing_zeros()
+            };
+            return Some(offset + (at / 8) as usize);
         }
-        offset += 8;
+        offset += 16;
         rest = tail;
     }
     rest.iter()
         .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
         .map(|at| offset + at)
+}
+
+/// In each byte of `word`, the high bit is set where the byte is a `"`, a `\` or a control
+/// character; exact for the lowest such byte, which is all that is read.
+#[inline]
+fn flags(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // Flipping bit 1 maps `"` (0x22) to 0x20 and keeps the controls below 0x20, so one
+    // comparison finds both: the bytes below 0x21 after the flip.
+    let flipped = word ^ (ONES * 0x02);
+    let quote_or_control = flipped.wrapping_sub(ONES * 0x21) & !flipped;
+    let backslash = word ^ (ONES * u64::from(b'\\'));
+    let backslash = backslash.wrapping_sub(ONES) & !backslash;
+    (quote_or_control | backslash) & (ONES * 0x80)
 }
 
 /// The text of a found string or number.
@@ -434,7 +460,7 @@ mod tests {
                     1 => 0u8..0x20,
                     60 => 0x20u8..=0xff,
                 ],
-                0..80,
+                0..120,
             ),
         ) {
             let naive = bytes.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20);

@@ -73,7 +73,7 @@ fn agrees_on_mutated_events() {
         invalid_share: 0.0,
         seed: 9,
     };
-    let inserts: [&[u8]; 9] = [
+    let inserts: [&[u8]; 12] = [
         b"\\u0041",
         b"\\ud800",
         b"\"",
@@ -82,6 +82,9 @@ fn agrees_on_mutated_events() {
         b" ",
         b"\x01",
         b"\xff",
+        b"\x80",
+        b"\xe8\xaf",
+        b"\xc3\xa9",
         b"{\"a\":1}",
     ];
     for sample in sample::samples(&catalog, &options) {
