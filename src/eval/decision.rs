@@ -2,9 +2,11 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::io;
 
 use serde::{Deserialize, Serialize};
 
+use super::scan::special;
 use crate::catalog::{EventType, Level};
 
 /// What happens to an event.
@@ -87,6 +89,53 @@ pub struct Violation {
     pub help: Option<String>,
 }
 
+impl Violation {
+    /// Writes the violation as JSON: the same bytes as `serde_json::to_writer`.
+    fn write_json<W: io::Write + ?Sized>(&self, out: &mut W) -> io::Result<()> {
+        out.write_all(b"{\"code\":")?;
+        write_str(out, self.code)?;
+        out.write_all(b",\"path\":")?;
+        write_str(out, &self.path)?;
+        out.write_all(b",\"level\":\"")?;
+        out.write_all(self.level.as_str().as_bytes())?;
+        out.write_all(b"\",\"message\":")?;
+        write_str(out, &self.message)?;
+        if let Some(help) = &self.help {
+            out.write_all(b",\"help\":")?;
+            write_str(out, help)?;
+        }
+        out.write_all(b"}")
+    }
+}
+
+/// Writes `text` as a JSON string: as it is when nothing in it needs escaping (the usual case
+/// for names), else escaped by `serde_json`.
+fn write_str<W: io::Write + ?Sized>(out: &mut W, text: &str) -> io::Result<()> {
+    if special(text.as_bytes()).is_some() {
+        return serde_json::to_writer(out, text).map_err(io::Error::other);
+    }
+    out.write_all(b"\"")?;
+    out.write_all(text.as_bytes())?;
+    out.write_all(b"\"")
+}
+
+/// Writes `n` in decimal.
+fn write_u64<W: io::Write + ?Sized>(out: &mut W, mut n: u64) -> io::Result<()> {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        if let Some(digit) = digits.get_mut(at) {
+            *digit = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.write_all(digits.get(at..).unwrap_or_default())
+}
+
 /// The level of a violation: the two of [`Level`] that are reported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -98,6 +147,15 @@ pub enum ViolationLevel {
 }
 
 impl ViolationLevel {
+    /// `error` or `warning`, as in decisions.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ViolationLevel::Error => "error",
+            ViolationLevel::Warning => "warning",
+        }
+    }
+
     /// The reported level of a rule level, `None` for `allow`.
     #[must_use]
     pub fn of(level: Level) -> Option<Self> {
@@ -207,16 +265,162 @@ impl<'c> Decision<'c> {
     /// The decision as one line of JSON.
     #[must_use]
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_else(|e| {
-            format!(r#"{{"index":{},"verdict":"reject","violations":[{{"code":"eval::internal","path":"","level":"error","message":"cannot serialise the decision: {e}"}}]}}"#, self.index)
-        })
+        let mut out = Vec::new();
+        // Writing to a vector cannot fail, and the writer emits UTF-8 only.
+        let _ = self.write_json(&mut out);
+        String::from_utf8(out).unwrap_or_default()
     }
 
+    /// Writes the decision as one line of JSON (without the newline): the same bytes as
+    /// `serde_json::to_writer`, written without serde's machinery, for streams of decisions.
+    ///
+    /// # Errors
+    ///
+    /// The writer's errors.
+    pub fn write_json<W: io::Write + ?Sized>(&self, out: &mut W) -> io::Result<()> {
+        out.write_all(b"{\"index\":")?;
+        write_u64(out, self.index)?;
+        out.write_all(b",\"verdict\":\"")?;
+        out.write_all(self.verdict.as_str().as_bytes())?;
+        out.write_all(b"\"")?;
+        if let Some(action) = &self.action {
+            out.write_all(b",\"action\":")?;
+            write_str(out, action)?;
+        }
+        if let Some(service) = &self.service {
+            out.write_all(b",\"service\":")?;
+            write_str(out, service)?;
+        }
+        if let Some(event_type) = self.event_type {
+            out.write_all(b",\"event_type\":\"")?;
+            out.write_all(event_type.as_str().as_bytes())?;
+            out.write_all(b"\"")?;
+        }
+        if let Some(location) = &self.location {
+            out.write_all(b",\"location\":")?;
+            write_str(out, location)?;
+        }
+        if let Some(targets) = &self.targets {
+            out.write_all(b",\"targets\":[")?;
+            for (i, target) in targets.iter().enumerate() {
+                if i > 0 {
+                    out.write_all(b",")?;
+                }
+                write_str(out, target)?;
+            }
+            out.write_all(b"]")?;
+        }
+        if let Some(reason) = self.reason {
+            out.write_all(b",\"reason\":\"")?;
+            out.write_all(reason.as_str().as_bytes())?;
+            out.write_all(b"\"")?;
+        }
+        out.write_all(b",\"violations\":[")?;
+        for (i, violation) in self.violations.iter().enumerate() {
+            if i > 0 {
+                out.write_all(b",")?;
+            }
+            violation.write_json(out)?;
+        }
+        out.write_all(b"]}")
+    }
     /// Whether some violation is an error.
     #[must_use]
     pub fn has_errors(&self) -> bool {
         self.violations
             .iter()
             .any(|v| v.level == ViolationLevel::Error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use proptest::prelude::*;
+
+    use super::{Decision, DropReason, Verdict, Violation, ViolationLevel};
+    use crate::catalog::EventType;
+
+    /// Names mostly plain, sometimes with what JSON escapes: quotes, backslashes, controls.
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            3 => "[a-z.-]{0,12}",
+            1 => any::<String>(),
+            1 => "[\"\\\\\u{0}-\u{1f}\u{7f}é😀a]{0,6}",
+        ]
+    }
+
+    fn violation() -> impl Strategy<Value = Violation> {
+        (
+            text(),
+            prop_oneof![Just(ViolationLevel::Error), Just(ViolationLevel::Warning)],
+            text(),
+            proptest::option::of(text()),
+        )
+            .prop_map(|(path, level, message, help)| Violation {
+                code: "eval::missing_field",
+                path,
+                level,
+                message,
+                help,
+            })
+    }
+
+    fn decision() -> impl Strategy<Value = Decision<'static>> {
+        let verdict = prop_oneof![
+            Just(Verdict::Route),
+            Just(Verdict::Drop),
+            Just(Verdict::Reject)
+        ];
+        let event_type = prop_oneof![Just(EventType::Management), Just(EventType::Data)];
+        let reason = prop_oneof![
+            Just(DropReason::DataEventsDisabled),
+            Just(DropReason::ManagementEventsDisabled),
+            Just(DropReason::DroppedByRoute),
+            Just(DropReason::NoMatchingRoute),
+        ];
+        let name = || proptest::option::of(text().prop_map(Cow::Owned));
+        (
+            (any::<u64>(), verdict, name(), name()),
+            (
+                proptest::option::of(event_type),
+                name(),
+                proptest::option::of(prop::collection::vec(text(), 0..3)),
+                proptest::option::of(reason),
+                prop::collection::vec(violation(), 0..3),
+            ),
+        )
+            .prop_map(
+                |(
+                    (index, verdict, action, service),
+                    (event_type, location, targets, reason, violations),
+                )| {
+                    Decision {
+                        index,
+                        verdict,
+                        action,
+                        service,
+                        event_type,
+                        location,
+                        targets: targets.map(Cow::Owned),
+                        reason,
+                        violations,
+                    }
+                },
+            )
+    }
+
+    proptest! {
+        #[test]
+        fn write_json_writes_what_serde_writes(decision in decision()) {
+            let mut written = Vec::new();
+            decision.write_json(&mut written).ok();
+            prop_assert_eq!(
+                String::from_utf8_lossy(&written),
+                serde_json::to_string(&decision).unwrap_or_default()
+            );
+            prop_assert_eq!(decision.to_json().into_bytes(), written);
+        }
     }
 }

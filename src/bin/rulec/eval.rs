@@ -190,7 +190,7 @@ struct Sink<'a, W> {
 impl<W: Write> Sink<'_, W> {
     /// Writes one decision as a line of JSON, and its input to the dead letters if rejected.
     fn accept(&mut self, event: &[u8], decision: &Decision<'_>) -> io::Result<()> {
-        serde_json::to_writer(&mut *self.out, decision)?;
+        decision.write_json(&mut *self.out)?;
         self.out.write_all(b"\n")?;
         if decision.verdict == Verdict::Reject {
             if let Some(file) = self.dead_letter.as_deref_mut() {
@@ -281,9 +281,8 @@ impl Share {
     }
 
     fn push(&mut self, i: usize, decision: &Decision<'_>) {
-        if serde_json::to_writer(&mut self.out, decision).is_err() {
-            self.out.extend_from_slice(decision.to_json().as_bytes());
-        }
+        // Writing to a vector cannot fail.
+        let _ = decision.write_json(&mut self.out);
         self.out.push(b'\n');
         if decision.verdict == Verdict::Reject {
             self.rejected.push(i);
