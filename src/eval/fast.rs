@@ -7,6 +7,7 @@
 //! two agree by construction; the differential tests check it.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 
 use serde_json::Value;
 
@@ -26,7 +27,11 @@ pub(crate) fn decide<'c>(
 ) -> Option<Decision<'c>> {
     let plan = catalog.plan();
     scan::with_scanned(&plan.trie, event, |scanned| {
-        let view = View { scanned, catalog };
+        let view = View {
+            scanned,
+            catalog,
+            crn: Cell::new(None),
+        };
         view.decide(context, index)
     })
 }
@@ -34,9 +39,12 @@ pub(crate) fn decide<'c>(
 struct View<'s, 'a, 'c> {
     scanned: &'s Scanned<'a>,
     catalog: &'c Catalog,
+    /// The last CRN value parsed, by its offset in the event: the envelope's type check on
+    /// `logSourceCRN` parses it, and locating the event reads it again.
+    crn: Cell<Option<(usize, Crn<'a>)>>,
 }
 
-impl<'c> View<'_, '_, 'c> {
+impl<'a, 'c> View<'_, 'a, 'c> {
     fn decide(&self, context: Context, index: u64) -> Option<Decision<'c>> {
         let trie = &self.catalog.plan().trie;
         self.passes_all(self.catalog.envelope())?;
@@ -52,7 +60,7 @@ impl<'c> View<'_, '_, 'c> {
         }
         self.data_flag_agrees(action, trie.data_event)?;
         let service = self.catalog.service(action.service)?;
-        let crn = Crn::parse(self.string(trie.log_source_crn)?)?;
+        let crn = self.crn(self.get(trie.log_source_crn)?)?;
         let outcome = self.catalog.plan().routing.outcome(
             id.0 as usize,
             action.service.0 as usize,
@@ -88,8 +96,23 @@ impl<'c> View<'_, '_, 'c> {
         Some(found)
     }
 
+    /// The CRN in a found string, parsed once per event.
+    fn crn(&self, found: Found) -> Option<Crn<'a>> {
+        if found.kind != Kind::String {
+            return None;
+        }
+        if let Some((start, crn)) = self.crn.get() {
+            if start == found.start {
+                return Some(crn);
+            }
+        }
+        let crn = Crn::parse(scan::text(self.scanned, found)?)?;
+        self.crn.set(Some((found.start, crn)));
+        Some(crn)
+    }
+
     /// The string at `node`, if it is one without escapes.
-    fn string(&self, node: u32) -> Option<&str> {
+    fn string(&self, node: u32) -> Option<&'a str> {
         let found = self.get(node)?;
         (found.kind == Kind::String).then(|| scan::text(self.scanned, found))?
     }
@@ -112,7 +135,7 @@ impl<'c> View<'_, '_, 'c> {
                 let form = match rule.ty {
                     BaseType::String => true,
                     BaseType::Timestamp => timestamp::problem(text).is_none(),
-                    BaseType::Crn => Crn::parse(text).is_some(),
+                    BaseType::Crn => self.crn(found).is_some(),
                     _ => false,
                 };
                 form && string_passes(rule, text)
