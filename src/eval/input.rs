@@ -16,6 +16,8 @@ use serde_json::value::RawValue;
 pub struct EventReader<R> {
     reader: R,
     line: Vec<u8>,
+    /// Bytes of the reader's buffer that the last event borrowed, consumed on the next call.
+    lent: usize,
     state: State,
 }
 
@@ -36,6 +38,7 @@ impl<R: BufRead> EventReader<R> {
         Self {
             reader,
             line: Vec::new(),
+            lent: 0,
             state: State::Start,
         }
     }
@@ -51,6 +54,14 @@ impl<R: BufRead> EventReader<R> {
             };
             *current = range;
             return Ok(Some(self.buffered()));
+        }
+        self.reader.consume(std::mem::take(&mut self.lent));
+        if matches!(self.state, State::Lines) {
+            if let Some(lent) = self.whole_line_in_buffer()? {
+                self.lent = lent;
+                let buffer = self.reader.fill_buf()?;
+                return Ok(buffer.get(..lent).map(trim_line_end));
+            }
         }
         self.line.clear();
         if !next_line(&mut self.reader, &mut self.line, 0)? {
@@ -82,6 +93,26 @@ impl<R: BufRead> EventReader<R> {
         }
         let start = out.len();
         next_line(&mut self.reader, out, start)
+    }
+
+    /// Skips blank lines in the reader's buffer; the length (line end included) of the next
+    /// line when the buffer holds all of it, so that it can be lent without a copy.
+    fn whole_line_in_buffer(&mut self) -> io::Result<Option<usize>> {
+        loop {
+            let buffer = match self.reader.fill_buf() {
+                Ok(buffer) => buffer,
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+                Err(error) => return Err(error),
+            };
+            let Some(end) = memchr::memchr(b'\n', buffer) else {
+                return Ok(None);
+            };
+            let line = buffer.get(..end).unwrap_or_default();
+            if !line.iter().all(u8::is_ascii_whitespace) {
+                return Ok(Some(end + 1));
+            }
+            self.reader.consume(end + 1);
+        }
     }
 
     fn buffered(&self) -> &[u8] {
@@ -133,14 +164,22 @@ fn next_line(reader: &mut impl BufRead, out: &mut Vec<u8>, start: usize) -> io::
         if read_line(reader, out, LINE_CAP)? == 0 {
             return Ok(false);
         }
-        while out.len() > start && matches!(out.last(), Some(b'\n' | b'\r')) {
-            out.pop();
-        }
+        let kept = trim_line_end(out.get(start..).unwrap_or_default()).len();
+        out.truncate(start + kept);
         let line = out.get(start..).unwrap_or_default();
         if !line.iter().all(u8::is_ascii_whitespace) {
             return Ok(true);
         }
     }
+}
+
+/// A line without its line ending (any run of `\n` and `\r` at its end).
+fn trim_line_end(line: &[u8]) -> &[u8] {
+    let end = line
+        .iter()
+        .rposition(|b| !matches!(b, b'\n' | b'\r'))
+        .map_or(0, |last| last + 1);
+    line.get(..end).unwrap_or_default()
 }
 
 /// Reads one line, newline included, keeping at most `cap` bytes of it; returns the bytes read.
@@ -240,6 +279,22 @@ mod tests {
             out.push(String::from_utf8_lossy(event).into_owned());
         }
         out
+    }
+
+    #[test]
+    fn lends_or_copies_lines_alike_whatever_the_buffer_size() {
+        let input = "{\"a\":1}\r\n\n \r\n{\"b\":[1,\n2]}\nnot json\r\r\n\t\n{\"c\":\"é\"}";
+        let expected = events(input);
+        assert_eq!(expected.len(), 5, "{expected:?}");
+        for capacity in 1..24 {
+            let reader = std::io::BufReader::with_capacity(capacity, input.as_bytes());
+            let mut reader = EventReader::new(reader);
+            let mut out = Vec::new();
+            while let Ok(Some(event)) = reader.next_event() {
+                out.push(String::from_utf8_lossy(event).into_owned());
+            }
+            assert_eq!(out, expected, "buffer of {capacity} bytes");
+        }
     }
 
     #[test]
