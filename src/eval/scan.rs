@@ -64,11 +64,21 @@ struct Key {
 
 impl Key {
     fn new(bytes: &[u8], start: usize, end: usize) -> Self {
-        Key {
-            start,
-            end,
-            prefix: head(bytes.get(start..end).unwrap_or_default()),
-        }
+        // A key is followed by at least its closing quote and a colon, so eight bytes from its
+        // start are nearly always there: one load, masked to the key's length.
+        let prefix = match bytes.get(start..).and_then(<[u8]>::first_chunk::<8>) {
+            Some(word) => {
+                let len = end - start;
+                let mask = if len >= 8 {
+                    u64::MAX
+                } else {
+                    (1 << (8 * len)) - 1
+                };
+                u64::from_le_bytes(*word) & mask
+            }
+            None => head(bytes.get(start..end).unwrap_or_default()),
+        };
+        Key { start, end, prefix }
     }
 
     /// One of 64 bits, picked by the head and the length.
@@ -448,9 +458,21 @@ pub(crate) fn text<'a>(scanned: &Scanned<'a>, found: Found) -> Option<&'a str> {
 mod tests {
     use proptest::prelude::*;
 
-    use super::special;
+    use super::{Key, head, special};
 
     proptest! {
+        #[test]
+        fn a_key_prefix_is_the_head_of_its_text(
+            bytes in prop::collection::vec(any::<u8>(), 0..24),
+            start in 0usize..24,
+            len in 0usize..24,
+        ) {
+            let start = start.min(bytes.len());
+            let end = (start + len).min(bytes.len());
+            let key = Key::new(&bytes, start, end);
+            prop_assert_eq!(key.prefix, head(&bytes[start..end]));
+        }
+
         #[test]
         fn special_finds_the_first_quote_backslash_or_control(
             bytes in prop::collection::vec(
