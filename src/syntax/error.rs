@@ -46,14 +46,23 @@ impl SyntaxError {
 
 /// Converts pest's error into ours.
 pub(super) fn from_pest(error: &pest::error::Error<Rule>, text: &str, base: usize) -> SyntaxError {
-    let offset = match error.location {
+    let mut offset = match error.location {
         pest::error::InputLocation::Pos(p) | pest::error::InputLocation::Span((p, _)) => p,
     };
+    let attempts = error.parse_attempts();
     let mut expected: Vec<String> = Vec::new();
-    if let pest::error::ErrorVariant::ParsingError { positives, .. } = &error.variant {
+    // pest places the error where the last rule failed; the tokens it recorded may have been
+    // expected further on (a missing `{` after a service's name fails the whole service at
+    // its first word). The furthest point reached is where the user has to look.
+    let further = attempts
+        .as_ref()
+        .is_some_and(|a| a.max_position > offset && !a.expected_tokens().is_empty());
+    if further {
+        offset = attempts.as_ref().map_or(offset, |a| a.max_position);
+    } else if let pest::error::ErrorVariant::ParsingError { positives, .. } = &error.variant {
         expected.extend(positives.iter().filter_map(|r| describe(*r)));
     }
-    if let Some(attempts) = error.parse_attempts() {
+    if let Some(attempts) = attempts {
         expected.extend(
             attempts
                 .expected_tokens()
@@ -201,6 +210,9 @@ fn help_for(rest: &str, expected: &[String]) -> Option<String> {
     }
     if expected.iter().any(|e| e == "a string") {
         return Some("descriptions and display names are double-quoted strings: \"...\"".into());
+    }
+    if expected == ["`{`"] {
+        return Some("open the block with `{` after its header, and close it with `}`".into());
     }
     None
 }
