@@ -17,8 +17,8 @@ fn worded(text: &str) -> String {
 fn report(text: &str) -> String {
     let mut checker = Checker::new();
     checker.add(Source::new("services.rules", text));
-    let checked = checker.check();
-    checked
+    checker
+        .check()
         .diagnostics
         .render(&miette::GraphicalTheme::unicode_nocolor(), 100)
 }
