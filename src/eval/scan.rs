@@ -124,7 +124,7 @@ pub(crate) fn with_scanned<T>(
     event: &[u8],
     then: impl FnOnce(&Scanned<'_>) -> Option<T>,
 ) -> Option<T> {
-    let text = std::str::from_utf8(event).ok()?;
+    let text = simdutf8::basic::from_utf8(event).ok()?;
     SCRATCH.with(|scratch| {
         let mut scratch = scratch.try_borrow_mut().ok()?;
         let scratch = &mut *scratch;
