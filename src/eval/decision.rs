@@ -94,18 +94,25 @@ impl Violation {
     fn write_json<W: io::Write + ?Sized>(&self, out: &mut W) -> io::Result<()> {
         out.write_all(b"{\"code\":")?;
         write_str(out, self.code)?;
-        out.write_all(b",\"path\":")?;
-        write_str(out, &self.path)?;
-        out.write_all(b",\"level\":\"")?;
-        out.write_all(self.level.as_str().as_bytes())?;
-        out.write_all(b"\",\"message\":")?;
-        write_str(out, &self.message)?;
-        if let Some(help) = &self.help {
-            out.write_all(b",\"help\":")?;
-            write_str(out, help)?;
-        }
+        write_field(out, b",\"path\":", Some(&self.path))?;
+        write_field(out, b",\"level\":", Some(self.level.as_str()))?;
+        write_field(out, b",\"message\":", Some(&self.message))?;
+        write_field(out, b",\"help\":", self.help.as_deref())?;
         out.write_all(b"}")
     }
+}
+
+/// Writes `prefix` (`,"key":`) and the value, when there is one.
+fn write_field<W: io::Write + ?Sized>(
+    out: &mut W,
+    prefix: &[u8],
+    value: Option<&str>,
+) -> io::Result<()> {
+    let Some(value) = value else {
+        return Ok(());
+    };
+    out.write_all(prefix)?;
+    write_str(out, value)
 }
 
 /// Writes `text` as a JSON string: as it is when nothing in it needs escaping (the usual case
@@ -280,26 +287,15 @@ impl<'c> Decision<'c> {
     pub fn write_json<W: io::Write + ?Sized>(&self, out: &mut W) -> io::Result<()> {
         out.write_all(b"{\"index\":")?;
         write_u64(out, self.index)?;
-        out.write_all(b",\"verdict\":\"")?;
-        out.write_all(self.verdict.as_str().as_bytes())?;
-        out.write_all(b"\"")?;
-        if let Some(action) = &self.action {
-            out.write_all(b",\"action\":")?;
-            write_str(out, action)?;
-        }
-        if let Some(service) = &self.service {
-            out.write_all(b",\"service\":")?;
-            write_str(out, service)?;
-        }
-        if let Some(event_type) = self.event_type {
-            out.write_all(b",\"event_type\":\"")?;
-            out.write_all(event_type.as_str().as_bytes())?;
-            out.write_all(b"\"")?;
-        }
-        if let Some(location) = &self.location {
-            out.write_all(b",\"location\":")?;
-            write_str(out, location)?;
-        }
+        write_field(out, b",\"verdict\":", Some(self.verdict.as_str()))?;
+        write_field(out, b",\"action\":", self.action.as_deref())?;
+        write_field(out, b",\"service\":", self.service.as_deref())?;
+        write_field(
+            out,
+            b",\"event_type\":",
+            self.event_type.map(EventType::as_str),
+        )?;
+        write_field(out, b",\"location\":", self.location.as_deref())?;
         if let Some(targets) = &self.targets {
             out.write_all(b",\"targets\":[")?;
             for (i, target) in targets.iter().enumerate() {
@@ -310,11 +306,7 @@ impl<'c> Decision<'c> {
             }
             out.write_all(b"]")?;
         }
-        if let Some(reason) = self.reason {
-            out.write_all(b",\"reason\":\"")?;
-            out.write_all(reason.as_str().as_bytes())?;
-            out.write_all(b"\"")?;
-        }
+        write_field(out, b",\"reason\":", self.reason.map(DropReason::as_str))?;
         out.write_all(b",\"violations\":[")?;
         for (i, violation) in self.violations.iter().enumerate() {
             if i > 0 {
