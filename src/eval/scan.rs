@@ -291,11 +291,8 @@ impl Scanner<'_, '_> {
                 None => None,
             };
             self.value(child)?;
-            self.whitespace();
-            match self.peek()? {
-                b',' => self.pos += 1,
-                b'}' => break,
-                _ => return None,
+            if !self.more(b'}')? {
+                break;
             }
         }
         self.scratch.keys.truncate(first_key);
@@ -325,15 +322,25 @@ impl Scanner<'_, '_> {
         }
         loop {
             self.value(None)?;
-            self.whitespace();
-            match self.peek()? {
-                b',' => self.pos += 1,
-                b']' => break,
-                _ => return None,
+            if !self.more(b']')? {
+                break;
             }
         }
         self.leave();
         Some(())
+    }
+
+    /// After an item of an object or array: `true` past a comma (another item follows),
+    /// `false` at the closing bracket `close`.
+    fn more(&mut self, close: u8) -> Option<bool> {
+        self.whitespace();
+        match self.peek()? {
+            b',' => {
+                self.pos += 1;
+                Some(true)
+            }
+            byte => (byte == close).then_some(false),
+        }
     }
 
     /// A string at the opening quote: steps past its closing quote and tells whether it has
