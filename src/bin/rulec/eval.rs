@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::ops::Range;
 use std::panic::AssertUnwindSafe;
 use std::path::Path;
@@ -167,17 +167,12 @@ fn write_dead_letter(file: &mut impl Write, event: &[u8]) -> io::Result<()> {
 }
 
 fn open(input: &Path) -> io::Result<Box<dyn BufRead>> {
-    if input == Path::new("-") {
-        Ok(Box::new(BufReader::with_capacity(
-            READ_BUFFER,
-            io::stdin().lock(),
-        )))
+    let reader: Box<dyn Read> = if input == Path::new("-") {
+        Box::new(io::stdin().lock())
     } else {
-        Ok(Box::new(BufReader::with_capacity(
-            READ_BUFFER,
-            File::open(input)?,
-        )))
-    }
+        Box::new(File::open(input)?)
+    };
+    Ok(Box::new(BufReader::with_capacity(READ_BUFFER, reader)))
 }
 
 /// Where decisions go: the output, the dead-letter file, the summary.
