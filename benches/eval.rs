@@ -16,7 +16,7 @@ use std::time::Instant;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rulec::sample::{self, SampleOptions};
-use rulec::{Catalog, Evaluator, export};
+use rulec::{Engine, Evaluator, export};
 use serde::Deserialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
@@ -145,9 +145,9 @@ struct Observer<'a> {
     name: Cow<'a, str>,
 }
 
-fn shipped() -> Catalog {
-    match Catalog::load(concat!(env!("CARGO_MANIFEST_DIR"), "/rules")) {
-        Ok(catalog) => catalog,
+fn shipped() -> Engine {
+    match Engine::load(concat!(env!("CARGO_MANIFEST_DIR"), "/rules")) {
+        Ok(engine) => engine,
         Err(error) => {
             eprintln!("cannot load the shipped rules: {error}");
             std::process::exit(2);
@@ -156,8 +156,9 @@ fn shipped() -> Catalog {
 }
 
 fn per_event(c: &mut Criterion) {
-    let catalog = shipped();
-    let samples: Vec<sample::Sample> = sample::samples(&catalog, &OPTIONS).collect();
+    let engine = shipped();
+    let catalog = engine.catalog();
+    let samples: Vec<sample::Sample> = sample::samples(catalog, &OPTIONS).collect();
     let valid: Vec<&str> = samples
         .iter()
         .filter(|s| s.flaw.is_none())
@@ -176,11 +177,11 @@ fn per_event(c: &mut Criterion) {
         bytes,
         median_len(&corpus)
     );
-    let Ok(validator) = jsonschema::validator_for(&export::json_schema(&catalog)) else {
+    let Ok(validator) = jsonschema::validator_for(&export::json_schema(catalog)) else {
         eprintln!("the exported schema does not compile");
         std::process::exit(2);
     };
-    let evaluator = Evaluator::new(&catalog);
+    let evaluator = Evaluator::new(&engine);
     let all = corpus.len() as u64;
     let parseable = parsed.len() as u64;
     interleaved(&evaluator, &corpus, &valid);

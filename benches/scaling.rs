@@ -20,7 +20,7 @@ use criterion::{
 };
 use rulec::artifact::{self, ArtifactFormat};
 use rulec::sample::{self, SampleOptions};
-use rulec::{Catalog, Evaluator, Source};
+use rulec::{Catalog, Engine, Evaluator, Source};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
 #[global_allocator]
@@ -133,17 +133,19 @@ fn compile(sources: Vec<Source>) -> Option<Catalog> {
     }
 }
 
-/// The compiled catalog, the heap it holds (the bytes its drop frees, counted by the global
-/// allocator of this binary), and how long the compile took.
-fn retained(actions: usize) -> Option<(Catalog, i128, f64)> {
+/// The engine of the compiled catalog, the heap it holds (the bytes its drop frees, counted by
+/// the global allocator of this binary: the catalog and its evaluation plan), and how long the
+/// compile took.
+fn retained(actions: usize) -> Option<(Engine, i128, f64)> {
     let sources = synthetic(actions);
     let start = Instant::now();
     let catalog = compile(sources)?;
     let once = start.elapsed().as_secs_f64() * 1e3;
-    // The clone is what the benchmarks use; dropping the compiled one measures what it held.
-    let kept = catalog.clone();
+    let engine = Engine::new(catalog);
+    // The clone is what the benchmarks use; dropping the built one measures what it held.
+    let kept = engine.clone();
     let region = Region::new(GLOBAL);
-    drop(catalog);
+    drop(engine);
     let change = region.change();
     let held = change.bytes_deallocated as i128 - change.bytes_allocated as i128;
     Some((kept, held, once))
@@ -187,7 +189,7 @@ fn scaling(c: &mut Criterion) {
             "scaling/retained/{actions}: {:.2} MiB ({held} bytes, {} bytes per action); first compile {once:.1} ms; {}",
             mib(held),
             held / i128::try_from(actions).unwrap_or(1),
-            load_time(&catalog)
+            load_time(catalog.catalog())
         );
         catalogs.push((actions, catalog, once));
     }
@@ -222,15 +224,15 @@ fn scaling(c: &mut Criterion) {
     let mut group = c.benchmark_group("scaling_evaluate");
     group.sampling_mode(SamplingMode::Flat);
     group.sample_size(10);
-    for (actions, catalog, _) in &catalogs {
-        let evaluator = Evaluator::new(catalog);
+    for (actions, engine, _) in &catalogs {
+        let evaluator = Evaluator::new(engine);
         for (name, invalid_share) in [("valid", 0.0), ("mixed", 0.1)] {
             let options = SampleOptions {
                 count: 2_000,
                 invalid_share,
                 seed: 20_261_120,
             };
-            let corpus: Vec<String> = sample::events(catalog, &options).collect();
+            let corpus: Vec<String> = sample::events(engine.catalog(), &options).collect();
             group.throughput(Throughput::Elements(corpus.len() as u64));
             group.bench_with_input(BenchmarkId::new(name, actions), &corpus, |b, corpus| {
                 b.iter(|| {
@@ -250,7 +252,7 @@ const ROUNDS: usize = 15;
 /// The per-event cost of valid events at each size, the sizes measured in alternation for
 /// [`ROUNDS`] rounds and the fastest round of each kept: steadier than separate means on a
 /// noisy machine, so the growth from 100 to 100,000 actions can be read off.
-fn interleaved(catalogs: &[(usize, Catalog, f64)]) {
+fn interleaved(catalogs: &[(usize, Engine, f64)]) {
     let options = SampleOptions {
         count: 2_000,
         invalid_share: 0.0,
@@ -258,12 +260,12 @@ fn interleaved(catalogs: &[(usize, Catalog, f64)]) {
     };
     let corpora: Vec<Vec<String>> = catalogs
         .iter()
-        .map(|(_, catalog, _)| sample::events(catalog, &options).collect())
+        .map(|(_, engine, _)| sample::events(engine.catalog(), &options).collect())
         .collect();
     let mut best = vec![f64::INFINITY; catalogs.len()];
     for _ in 0..ROUNDS {
-        for (((_, catalog, _), corpus), best) in catalogs.iter().zip(&corpora).zip(&mut best) {
-            let evaluator = Evaluator::new(catalog);
+        for (((_, engine, _), corpus), best) in catalogs.iter().zip(&corpora).zip(&mut best) {
+            let evaluator = Evaluator::new(engine);
             let start = Instant::now();
             for (i, event) in corpus.iter().enumerate() {
                 black_box(evaluator.evaluate(event.as_bytes(), i as u64));

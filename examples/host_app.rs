@@ -1,4 +1,4 @@
-//! A host application: load the shipped catalog once, share it across threads, and decide
+//! A host application: load the shipped catalog once, share its engine across threads, and decide
 //! what happens to each audit event.
 //!
 //! Run with `cargo run --example host_app`.
@@ -6,24 +6,20 @@
 use std::sync::Arc;
 use std::thread;
 
-use rulec::catalog::EventType;
-use rulec::{Catalog, Context, Evaluator};
+use rulec::{Context, Engine, EventType};
 
 /// Realistic events from both services, some invalid, one per line.
 const EVENTS: &str = include_str!("events.ndjson");
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Load: a directory of `.rules` files, or an artifact written by `rulec compile`.
-    let catalog = Arc::new(Catalog::load(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/rules"
-    ))?);
+    let engine = Arc::new(Engine::load(concat!(env!("CARGO_MANIFEST_DIR"), "/rules"))?);
 
     // Evaluate: one decision per event, with each service's default event types.
     let first = EVENTS.lines().next().unwrap_or_default();
-    println!("{}", catalog.evaluate(first.as_bytes()).to_json());
+    println!("{}", engine.evaluate(first.as_bytes()).to_json());
 
-    // Two workers share the catalog; these instances have enabled data events too.
+    // Two workers share the engine; these instances have enabled data events too.
     let context = Context::with_types(&[EventType::Management, EventType::Data]);
     let lines: Vec<&'static str> = EVENTS.lines().collect();
     let workers: Vec<_> = lines
@@ -31,9 +27,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(<[&str]>::to_vec)
         .enumerate()
         .map(|(worker, chunk)| {
-            let catalog = Arc::clone(&catalog);
+            let engine = Arc::clone(&engine);
             thread::spawn(move || {
-                let evaluator = Evaluator::new(&catalog).with_context(context);
+                let evaluator = engine.evaluator().with_context(context);
                 let offset = worker * chunk.len();
                 chunk
                     .iter()

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::catalog::{Action, BaseType, Catalog, EventType, FieldRule, Level, Service};
+use crate::vocab::GLOBAL;
 
 /// One generated page: a file name and its Markdown.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,7 +54,7 @@ fn type_name(ty: BaseType) -> &'static str {
 
 /// `Tokyo (jp-tok)`, `Global`, or the name itself when the catalog has no display name.
 fn display_location(catalog: &Catalog, name: &str) -> String {
-    if name == "global" {
+    if name == GLOBAL {
         return "Global".into();
     }
     catalog
@@ -93,7 +94,7 @@ fn index(catalog: &Catalog) -> String {
         let count = catalog
             .actions()
             .iter()
-            .filter(|a| a.service.0 as usize == i)
+            .filter(|a| a.service.index() == i)
             .count();
         let _ = writeln!(
             out,
@@ -133,7 +134,7 @@ fn routes(out: &mut String, catalog: &Catalog) {
     let target = |id: &crate::catalog::TargetId| {
         catalog
             .targets()
-            .get(id.0 as usize)
+            .get(id.index())
             .map_or("?", |t| t.name.as_str())
     };
     out.push_str("\n## Routes\n\nEvery route whose filters admit an event fires; within a route the first matching rule wins.\n");
@@ -273,7 +274,7 @@ fn domains(out: &mut String, catalog: &Catalog, service: &Service) {
         return;
     }
     let (global, regional): (Vec<_>, Vec<_>) =
-        service.domains.iter().partition(|d| d.region == "global");
+        service.domains.iter().partition(|d| d.region == GLOBAL);
     out.push_str("\n## Location of Activity Tracker events\n");
     if !regional.is_empty() {
         out.push_str("\n| Region for your account's registry | Domain name of your registry | Location of Activity Tracker events |\n|---|---|---|\n");
@@ -291,7 +292,7 @@ fn domains(out: &mut String, catalog: &Catalog, service: &Service) {
     if !global.is_empty() {
         out.push_str("\n| Registry | Global registry | Location of Activity Tracker events |\n|---|---|---|\n");
         for domain in global {
-            let location = display_location(catalog, &located(catalog, service, "global"));
+            let location = display_location(catalog, &located(catalog, service, GLOBAL));
             let _ = writeln!(out, "| Global | {} | {} |", domain.domain, cell(&location));
         }
     }

@@ -343,7 +343,7 @@ fn quoted_pattern(ty: BaseType) -> &'static str {
 
 /// A CRN whose location segment is `global` or a declared region, zone or alias.
 fn routable_crn(catalog: &Catalog) -> String {
-    let mut names: Vec<&str> = vec!["global"];
+    let mut names: Vec<&str> = vec![crate::vocab::GLOBAL];
     for region in catalog.regions() {
         names.push(&region.name);
         names.extend(region.zones.iter().map(String::as_str));

@@ -1,29 +1,29 @@
 //! rulec: a rules engine for cloud audit events (IBM Cloud Activity Tracker, CADF JSON).
 //!
 //! Service catalogs are written as `.rules` files; [`Checker`] turns them into a [`Catalog`]
-//! (or every diagnostic at once), and an [`Evaluator`] decides, for each event, whether it is
+//! (or every diagnostic at once), and an [`Engine`] decides, for each event, whether it is
 //! valid, whether it is a management or a data event, and whether it is dropped or routed, to
 //! which location and targets.
 //!
 //! ```
-//! let catalog = rulec::Catalog::load(concat!(env!("CARGO_MANIFEST_DIR"), "/rules"))?;
-//! let events = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/events.ndjson"));
-//! let decision = catalog.evaluate(events.lines().next().unwrap_or_default().as_bytes());
+//! let engine = rulec::Engine::load(concat!(env!("CARGO_MANIFEST_DIR"), "/rules"))?;
+//! let event = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/events.ndjson"));
+//! let decision = engine.evaluate(event.lines().next().unwrap_or_default().as_bytes());
 //!
 //! assert_eq!(decision.verdict, rulec::Verdict::Route);
 //! assert_eq!(decision.location.as_deref(), Some("us-south"));
 //! assert_eq!(decision.targets.as_deref(), Some(&["logs".into(), "siem".into(), "archive".into()][..]));
 //!
 //! // The same event with a typo in its action: rejected, with a suggestion.
-//! let typo = events.lines().next().unwrap_or_default().replace("image.push", "image.psuh");
-//! let decision = catalog.evaluate(typo.as_bytes());
+//! let typo = event.lines().next().unwrap_or_default().replace("image.push", "image.psuh");
+//! let decision = engine.evaluate(typo.as_bytes());
 //! assert_eq!(decision.verdict, rulec::Verdict::Reject);
 //! assert_eq!(decision.violations[0].code, "eval::unknown_action");
 //! assert_eq!(decision.violations[0].help.as_deref(), Some("did you mean `container-registry.image.push`?"));
 //! # Ok::<(), rulec::LoadError>(())
 //! ```
 //!
-//! A catalog is immutable and `Send + Sync`: load it once, share it (`Arc<Catalog>`) across
+//! An engine is immutable and `Send + Sync`: load it once, share it (`Arc<Engine>`) across
 //! threads, and evaluate with [`Evaluator`] to choose the enabled event types ([`Context`])
 //! or pass each event's position in its input.
 
@@ -43,28 +43,12 @@ pub mod source;
 mod suggestion;
 pub mod suite;
 pub mod syntax;
+mod vocab;
 mod yaml;
 
 pub use artifact::LoadError;
 pub use catalog::Catalog;
 pub use check::{CheckError, Checked, Checker, Diagnostics, Summary};
-pub use eval::{Context, Decision, Evaluator, Verdict, Violation};
+pub use eval::{Context, Decision, Engine, Evaluator, Verdict, Violation};
 pub use source::Source;
-
-impl Catalog {
-    /// The decision for one event (JSON bytes) with each service's default event types.
-    #[must_use]
-    pub fn evaluate(&self, event: &[u8]) -> Decision<'_> {
-        Evaluator::new(self).evaluate(event, 0)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn a_catalog_is_shared_across_threads() {
-        fn shareable<T: Send + Sync>() {}
-        shareable::<crate::Catalog>();
-        shareable::<crate::Evaluator<'static>>();
-    }
-}
+pub use vocab::{EventType, Level};

@@ -8,10 +8,10 @@
 //! ```
 //! use rulec::sample::{self, SampleOptions};
 //!
-//! let catalog = rulec::Catalog::load(concat!(env!("CARGO_MANIFEST_DIR"), "/rules"))?;
+//! let engine = rulec::Engine::load(concat!(env!("CARGO_MANIFEST_DIR"), "/rules"))?;
 //! let options = SampleOptions { count: 20, invalid_share: 0.0, seed: 7 };
-//! for event in sample::events(&catalog, &options) {
-//!     assert_ne!(catalog.evaluate(event.as_bytes()).verdict, rulec::Verdict::Reject);
+//! for event in sample::events(engine.catalog(), &options) {
+//!     assert_ne!(engine.evaluate(event.as_bytes()).verdict, rulec::Verdict::Reject);
 //! }
 //! # Ok::<(), rulec::LoadError>(())
 //! ```

@@ -22,8 +22,8 @@ use serde_json::Value;
 
 pub use coverage::{Category, Coverage, Item};
 
-use crate::catalog::{Catalog, EventType};
-use crate::eval::{Context, Decision, DropReason, Evaluator, Verdict};
+use crate::catalog::EventType;
+use crate::eval::{Context, Decision, DropReason, Engine, Evaluator, Verdict};
 use crate::yaml;
 
 /// A file of test cases.
@@ -184,7 +184,8 @@ pub struct Report {
 
 /// Runs every case of the suites against the catalog.
 #[must_use]
-pub fn run(catalog: &Catalog, suites: &[Suite]) -> Report {
+pub fn run(engine: &Engine, suites: &[Suite]) -> Report {
+    let catalog = engine.catalog();
     let mut coverage = Coverage::of(catalog);
     let mut results = Vec::new();
     for suite in suites {
@@ -202,7 +203,7 @@ pub fn run(catalog: &Catalog, suites: &[Suite]) -> Report {
                         .types
                         .as_deref()
                         .map_or_else(Context::defaults, Context::with_types);
-                    let decision = Evaluator::new(catalog)
+                    let decision = Evaluator::new(engine)
                         .with_context(context)
                         .evaluate_value(&event, index as u64);
                     coverage.record(catalog, &event, &decision);

@@ -5,7 +5,7 @@
 use std::alloc::System;
 
 use rulec::sample::{self, SampleOptions};
-use rulec::{Catalog, Evaluator, Verdict};
+use rulec::{Engine, Evaluator, Verdict};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
 #[global_allocator]
@@ -13,14 +13,14 @@ static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 
 #[test]
 fn deciding_valid_events_allocates_nothing() {
-    let catalog = Catalog::load(concat!(env!("CARGO_MANIFEST_DIR"), "/rules")).unwrap();
+    let engine = Engine::load(concat!(env!("CARGO_MANIFEST_DIR"), "/rules")).unwrap();
     let options = SampleOptions {
         count: 2_000,
         invalid_share: 0.0,
         seed: 5,
     };
-    let events: Vec<String> = sample::events(&catalog, &options).collect();
-    let evaluator = Evaluator::new(&catalog);
+    let events: Vec<String> = sample::events(engine.catalog(), &options).collect();
+    let evaluator = Evaluator::new(&engine);
     // The first decision on a thread sizes its buffers.
     let _ = evaluator.evaluate(events[0].as_bytes(), 0);
 

@@ -23,7 +23,7 @@ use std::sync::LazyLock;
 
 use rulec::catalog::EventType::{Data, Management};
 use rulec::eval::ViolationLevel;
-use rulec::{Catalog, Context, Decision, Evaluator, Source};
+use rulec::{Catalog, Context, Decision, Engine, Evaluator, Source};
 
 /// Every fixture and what it must be decided: `VERDICT [@LOCATION] [->TARGETS | REASON]`,
 /// then each violation as `E:` (error) or `W:` (warning), its code and its path.
@@ -139,8 +139,8 @@ const EXPECTED: &[(&str, &str)] = &[
     ("route__input_extra_reserved_cadf_fields", "route @us-south ->logs,siem,archive"),
 ];
 
-static CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
-    Catalog::load(concat!(env!("CARGO_MANIFEST_DIR"), "/rules")).expect("the shipped rules load")
+static ENGINE: LazyLock<Engine> = LazyLock::new(|| {
+    Engine::load(concat!(env!("CARGO_MANIFEST_DIR"), "/rules")).expect("the shipped rules load")
 });
 
 /// The file name without `.json`.
@@ -184,7 +184,7 @@ fn summary(decision: &Decision) -> String {
 fn decide(path: &Path) -> Decision<'static> {
     let (context, _) = context_of(&case_name(path));
     let bytes = std::fs::read(path).unwrap();
-    Evaluator::new(&CATALOG)
+    Evaluator::new(&ENGINE)
         .with_context(context)
         .evaluate(&bytes, 0)
 }
@@ -248,7 +248,7 @@ fn a_rejected_unknown_action_suggests_the_declared_one() {
 // ---------------------------------------------------------------- route semantics on small catalogs
 
 /// Regions, targets and one service with a management action, then `routes`.
-fn catalog(routes: &str) -> Catalog {
+fn catalog(routes: &str) -> Engine {
     let text = format!(
         r#"
 region eu-de "Frankfurt" {{ zones eu-de-1, eu-de-2 }}
@@ -263,11 +263,13 @@ service svc "Service" {{
 {routes}
 "#
     );
-    Catalog::compile(vec![Source::new("test.rules", text)]).expect("the test catalog checks")
+    Engine::new(
+        Catalog::compile(vec![Source::new("test.rules", text)]).expect("the test catalog checks"),
+    )
 }
 
 /// The summary of the decision for a `svc.thing.read` event located at `location`.
-fn route_at(catalog: &Catalog, location: &str) -> String {
+fn route_at(catalog: &Engine, location: &str) -> String {
     let event = format!(
         r#"{{"action":"svc.thing.read","dataEvent":false,"logSourceCRN":"crn:v1:bluemix:public:svc:{location}:a/1:::"}}"#
     );

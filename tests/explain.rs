@@ -159,7 +159,8 @@ fn eval_codes(code: &str, event: &str) -> Vec<&'static str> {
                 .render(&miette::GraphicalTheme::none(), 100)
         )
     });
-    let decision = Evaluator::new(&catalog).evaluate(event.as_bytes(), 0);
+    let engine = rulec::Engine::new(catalog);
+    let decision = Evaluator::new(&engine).evaluate(event.as_bytes(), 0);
     decision.violations.iter().map(|v| v.code).collect()
 }
 

@@ -157,11 +157,12 @@ proptest! {
     /// shipped ones), the fast path decides sampled events as the reference evaluator does.
     #[test]
     fn the_fast_path_agrees_with_the_reference_on_generated_catalogs(text in catalog(), seed in 0..1_000u64) {
-        let catalog = rulec::Catalog::compile(vec![Source::new("generated.rules", text)]).unwrap();
+        let engine = rulec::Engine::new(rulec::Catalog::compile(vec![Source::new("generated.rules", text)]).unwrap());
+        let catalog = engine.catalog();
         let options = rulec::sample::SampleOptions { count: 60, invalid_share: 0.3, seed };
         for context in [rulec::Context::defaults(), rulec::Context::with_types(&[rulec::catalog::EventType::Data])] {
-            let evaluator = rulec::Evaluator::new(&catalog).with_context(context);
-            for event in rulec::sample::events(&catalog, &options) {
+            let evaluator = engine.evaluator().with_context(context);
+            for event in rulec::sample::events(catalog, &options) {
                 prop_assert_eq!(
                     evaluator.evaluate(event.as_bytes(), 0),
                     evaluator.evaluate_reference(event.as_bytes(), 0),

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use rulec::sample::{self, Flaw, SampleOptions};
-use rulec::{Catalog, Verdict, export};
+use rulec::{Catalog, Engine, Verdict, export};
 use serde_json::{Value, json};
 
 /// Flaws JSON Schema cannot see: a line that is not JSON never reaches a schema, and a
@@ -28,20 +28,21 @@ fn validator(catalog: &Catalog) -> jsonschema::Validator {
 
 #[test]
 fn jsonschema_and_rulec_agree_on_every_generated_event() {
-    let catalog = shipped();
-    let validator = validator(&catalog);
+    let engine = Engine::new(shipped());
+    let catalog = engine.catalog();
+    let validator = validator(catalog);
     let options = SampleOptions {
         count: 2000,
         invalid_share: 0.3,
         seed: 20_261_120,
     };
     let mut checked: BTreeMap<String, usize> = BTreeMap::new();
-    for sample in sample::samples(&catalog, &options) {
+    for sample in sample::samples(catalog, &options) {
         if sample.flaw.is_some_and(|f| NOT_EXPRESSIBLE.contains(&f)) {
             continue;
         }
         let event: Value = serde_json::from_str(&sample.text).unwrap();
-        let decision = catalog.evaluate(sample.text.as_bytes());
+        let decision = engine.evaluate(sample.text.as_bytes());
         let rulec_valid = decision.verdict != Verdict::Reject;
         let errors: Vec<String> = validator
             .iter_errors(&event)
@@ -68,8 +69,9 @@ fn jsonschema_and_rulec_agree_on_every_generated_event() {
 
 #[test]
 fn the_schema_takes_warnings_and_refuses_errors_of_the_fixtures() {
-    let catalog = shipped();
-    let validator = validator(&catalog);
+    let engine = Engine::new(shipped());
+    let catalog = engine.catalog();
+    let validator = validator(catalog);
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/events");
     let mut compared = 0;
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -79,7 +81,7 @@ fn the_schema_takes_warnings_and_refuses_errors_of_the_fixtures() {
         let Ok(event) = serde_json::from_str::<Value>(&text) else {
             continue;
         };
-        let decision = catalog.evaluate(text.as_bytes());
+        let decision = engine.evaluate(text.as_bytes());
         let expressible = !decision.violations.iter().any(|v| {
             // Outside what the schema can say (export::LIMITS), or not an object at all.
             ["eval::duplicate_key", "eval::invalid_json"].contains(&v.code)

@@ -13,11 +13,11 @@ use std::sync::LazyLock;
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 use rulec::eval::EventReader;
-use rulec::{Catalog, Decision, Evaluator, Verdict};
+use rulec::{Decision, Engine, Evaluator, Verdict};
 use serde_json::Value;
 
-static CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
-    Catalog::load(concat!(env!("CARGO_MANIFEST_DIR"), "/rules")).expect("the shipped rules load")
+static ENGINE: LazyLock<Engine> = LazyLock::new(|| {
+    Engine::load(concat!(env!("CARGO_MANIFEST_DIR"), "/rules")).expect("the shipped rules load")
 });
 
 /// The first line of the examples: a valid Container Registry event.
@@ -123,7 +123,7 @@ fn switches_to_whole_json(line: &str) -> bool {
 
 /// Every event of `text`, as the reader yields them, decided in order.
 fn evaluate_all(text: &str) -> (Vec<String>, Vec<Decision<'static>>) {
-    let evaluator = Evaluator::new(&CATALOG);
+    let evaluator = Evaluator::new(&ENGINE);
     let mut reader = EventReader::new(text.as_bytes());
     let mut events = Vec::new();
     let mut decisions = Vec::new();
@@ -210,7 +210,7 @@ proptest! {
     fn any_bytes_give_one_decision_that_serialises(
         bytes in prop::collection::vec(any::<u8>(), 0..512),
     ) {
-        let decision = CATALOG.evaluate(&bytes);
+        let decision = ENGINE.evaluate(&bytes);
         prop_assert_eq!(decision.index, 0);
         let json: Value = serde_json::from_str(&decision.to_json()).unwrap();
         prop_assert_eq!(json["verdict"].as_str(), Some(decision.verdict.as_str()));
@@ -224,7 +224,7 @@ proptest! {
     fn any_event_shaped_input_never_panics_and_routes_only_with_targets(
         event in prop_oneof![event(), broken_event()],
     ) {
-        let decision = CATALOG.evaluate(event.to_string().as_bytes());
+        let decision = ENGINE.evaluate(event.to_string().as_bytes());
         prop_assert_eq!(decision.verdict == Verdict::Route, decision.targets.is_some());
         prop_assert_eq!(decision.verdict == Verdict::Reject, decision.has_errors());
     }
@@ -245,7 +245,7 @@ proptest! {
         } else {
             rulec::Context::defaults()
         };
-        let evaluator = Evaluator::new(&CATALOG).with_context(context);
+        let evaluator = Evaluator::new(&ENGINE).with_context(context);
         prop_assert_eq!(
             evaluator.evaluate(line.as_bytes(), 3),
             evaluator.evaluate_reference(line.as_bytes(), 3)
@@ -256,7 +256,7 @@ proptest! {
     fn the_fast_path_decides_any_bytes_as_the_reference_does(
         bytes in prop::collection::vec(any::<u8>(), 0..256),
     ) {
-        let evaluator = Evaluator::new(&CATALOG);
+        let evaluator = Evaluator::new(&ENGINE);
         prop_assert_eq!(evaluator.evaluate(&bytes, 0), evaluator.evaluate_reference(&bytes, 0));
     }
 }

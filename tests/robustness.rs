@@ -15,11 +15,11 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
-use rulec::{Catalog, Checker, Source, Verdict};
+use rulec::{Catalog, Checker, Engine, Source, Verdict};
 
-fn catalog() -> &'static Catalog {
-    static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(|| Catalog::load(concat!(env!("CARGO_MANIFEST_DIR"), "/rules")).unwrap())
+fn catalog() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| Engine::load(concat!(env!("CARGO_MANIFEST_DIR"), "/rules")).unwrap())
 }
 
 fn first_event() -> String {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use rulec::eval::ViolationLevel;
 use rulec::sample::{self, Flaw, Sample, SampleOptions};
-use rulec::{Catalog, Verdict};
+use rulec::{Catalog, Engine, Verdict};
 
 fn shipped() -> Catalog {
     Catalog::load(concat!(env!("CARGO_MANIFEST_DIR"), "/rules")).unwrap()
@@ -24,11 +24,12 @@ fn generate(catalog: &Catalog, count: usize, invalid_share: f64, seed: u64) -> V
 
 #[test]
 fn valid_samples_are_routed_or_dropped_and_invalid_ones_rejected_with_their_code() {
-    let catalog = shipped();
-    let samples = generate(&catalog, 3000, 0.3, 20_261_120);
+    let engine = Engine::new(shipped());
+    let catalog = engine.catalog();
+    let samples = generate(catalog, 3000, 0.3, 20_261_120);
     let mut kinds: BTreeMap<Flaw, usize> = BTreeMap::new();
     for (index, sample) in samples.iter().enumerate() {
-        let decision = catalog.evaluate(sample.text.as_bytes());
+        let decision = engine.evaluate(sample.text.as_bytes());
         let errors: Vec<&str> = decision
             .violations
             .iter()
@@ -71,9 +72,10 @@ fn valid_samples_are_routed_or_dropped_and_invalid_ones_rejected_with_their_code
 
 #[test]
 fn valid_samples_carry_no_warnings() {
-    let catalog = shipped();
-    for sample in generate(&catalog, 500, 0.0, 7) {
-        let decision = catalog.evaluate(sample.text.as_bytes());
+    let engine = Engine::new(shipped());
+    let catalog = engine.catalog();
+    for sample in generate(catalog, 500, 0.0, 7) {
+        let decision = engine.evaluate(sample.text.as_bytes());
         assert!(decision.violations.is_empty(), "{}", decision.to_json());
     }
 }

@@ -42,9 +42,9 @@ const PULL: &str = r#"{"action":"container-registry.image.pull","outcome":"succe
 
 #[test]
 fn the_shipped_cases_pass_and_cover_every_item() {
-    let catalog = rulec::Catalog::load(rules()).unwrap();
+    let engine = rulec::Engine::load(rules()).unwrap();
     let suites = rulec::suite::load(&[rules()]).unwrap();
-    let report = rulec::suite::run(&catalog, &suites);
+    let report = rulec::suite::run(&engine, &suites);
     let failed: Vec<_> = report
         .results
         .iter()

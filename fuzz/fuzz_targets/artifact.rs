@@ -5,6 +5,6 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(catalog) = rulec::artifact::read(data) {
-        let _ = catalog.evaluate(br#"{"action":"x"}"#);
+        let _ = rulec::Engine::new(catalog).evaluate(br#"{"action":"x"}"#);
     }
 });

@@ -5,15 +5,15 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use rulec::Catalog;
+use rulec::Engine;
 
-static CATALOG: OnceLock<Catalog> = OnceLock::new();
+static ENGINE: OnceLock<Engine> = OnceLock::new();
 
 fuzz_target!(|data: &[u8]| {
-    let catalog = CATALOG.get_or_init(|| {
-        Catalog::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../rules")).expect("the shipped rules load")
+    let engine = ENGINE.get_or_init(|| {
+        Engine::load(concat!(env!("CARGO_MANIFEST_DIR"), "/../rules")).expect("the shipped rules load")
     });
-    let evaluator = rulec::Evaluator::new(catalog);
+    let evaluator = engine.evaluator();
     let decision = evaluator.evaluate(data, 0);
     assert_eq!(decision, evaluator.evaluate_reference(data, 0));
     let _ = decision.to_json();

@@ -194,9 +194,9 @@ pub struct FieldRule {
     pub patterns: Vec<Pattern>,
     /// What the field means.
     pub description: Option<String>,
-    /// Where the path sits in the catalog's path trie (set when the catalog is built).
+    /// The path's id among the catalog's paths (set when the catalog is built).
     #[serde(skip)]
-    pub(crate) node: u32,
+    pub(crate) path_id: super::PathId,
 }
 
 impl FieldRule {

@@ -4,66 +4,21 @@
 //! so every [`Catalog`] holds names that resolve, regexes that compile and flags that are set.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
-
-use crate::eval::plan::{FastMap, Routing, Trie};
 
 mod field;
 
+pub use crate::vocab::{EventType, Level};
+
+/// A hash map with the `FxHash` function: fast for the short string keys of paths, actions and
+/// locations. Only the catalog inserts keys, so events cannot provoke collisions.
+pub(crate) type FastMap<K, V> = FxHashMap<K, V>;
+
 pub(crate) use field::sharing_regexes;
 pub use field::{BaseType, EnumValue, FieldRule, Pattern};
-
-/// Whether an event reports a management action or touches customer data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum EventType {
-    /// `dataEvent: false`: operational and CRUD actions that do not touch customer data.
-    Management,
-    /// `dataEvent: true`: reading or modifying customer data.
-    Data,
-}
-
-impl EventType {
-    /// The word the rules and the Activity Tracker documentation use.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventType::Management => "management",
-            EventType::Data => "data",
-        }
-    }
-}
-
-impl fmt::Display for EventType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// How much a broken constraint matters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    /// Not reported.
-    Allow,
-    /// Reported; the event is still routed.
-    Warning,
-    /// Reported; the event is rejected.
-    Error,
-}
-
-impl fmt::Display for Level {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Level::Allow => "allow",
-            Level::Warning => "warning",
-            Level::Error => "error",
-        })
-    }
-}
 
 /// A group of actions: one table of a service's event catalog.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -115,17 +70,49 @@ pub struct Service {
     pub overrides: Vec<(String, String)>,
 }
 
-/// Index of a service in [`Catalog::services`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct ServiceId(pub u32);
+/// Defines an opaque id: an index into one of the catalog's lists, minted only by the crate.
+macro_rules! id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(
+            Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+        )]
+        #[serde(transparent)]
+        pub struct $name(pub(crate) u32);
 
-/// Index of an action in [`Catalog::actions`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct ActionId(pub u32);
+        impl $name {
+            /// The position in its list.
+            #[must_use]
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
 
-/// Index of a target in [`Catalog::targets`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct TargetId(pub u32);
+            /// The id of the item at `index`; ids past `u32::MAX` saturate (catalogs stay far
+            /// below that: see `crate::limits`).
+            pub(crate) fn at(index: usize) -> Self {
+                Self(u32::try_from(index).unwrap_or(u32::MAX))
+            }
+        }
+    };
+}
+
+id! {
+    /// Index of a service in [`Catalog::services`].
+    ServiceId
+}
+id! {
+    /// Index of an action in [`Catalog::actions`].
+    ActionId
+}
+id! {
+    /// Index of a target in [`Catalog::targets`].
+    TargetId
+}
+id! {
+    /// Index of a field path in [`Catalog::paths`]: every path a field rule or a condition
+    /// reads, each once.
+    PathId
+}
 
 /// An action and everything that applies to it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -160,9 +147,9 @@ pub struct Comparison {
     pub equal: bool,
     /// The literal compared with.
     pub value: serde_json::Value,
-    /// Where the path sits in the catalog's path trie (set when the catalog is built).
+    /// The path's id among the catalog's paths (set when the catalog is built).
     #[serde(skip)]
-    pub(crate) node: u32,
+    pub(crate) path_id: PathId,
 }
 
 /// Fields required when every comparison holds, for the actions that list it.
@@ -270,8 +257,9 @@ pub const SUGGESTION_WINDOW: usize = 2048;
 pub struct Catalog {
     data: CatalogData,
     index: ActionIndex,
-    locations: HashMap<String, Place>,
-    plan: Plan,
+    locations: HashMap<String, Resolution>,
+    /// Every path the rules read, by [`PathId`].
+    paths: Box<[Box<str>]>,
 }
 
 impl PartialEq for Catalog {
@@ -281,16 +269,9 @@ impl PartialEq for Catalog {
     }
 }
 
-/// What the fast evaluator precomputes: the paths it reads and where valid events go.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Plan {
-    pub(crate) trie: Trie,
-    pub(crate) routing: Routing,
-}
-
 /// What a location name (region, zone or alias) resolves to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Place {
+pub(crate) struct Resolution {
     /// The region id.
     pub(crate) region: String,
     /// Whether the name is a zone of that region.
@@ -335,34 +316,61 @@ impl TryFrom<StoredCatalog> for Catalog {
 
 impl From<CatalogData> for Catalog {
     fn from(mut data: CatalogData) -> Self {
-        let trie = Trie::build(&mut data);
+        let paths = intern_paths(&mut data);
         let index = ActionIndex::new(&data.actions);
         let mut locations = HashMap::new();
         for region in &data.regions {
-            let place = |zone| Place {
+            let resolution = |zone| Resolution {
                 region: region.name.clone(),
                 zone,
             };
-            locations.insert(region.name.clone(), place(false));
+            locations.insert(region.name.clone(), resolution(false));
             for alias in &region.aliases {
-                locations.insert(alias.clone(), place(false));
+                locations.insert(alias.clone(), resolution(false));
             }
             for zone in &region.zones {
-                locations.insert(zone.clone(), place(true));
+                locations.insert(zone.clone(), resolution(true));
             }
         }
-        let mut catalog = Catalog {
+        Catalog {
             data,
             index,
             locations,
-            plan: Plan::default(),
-        };
-        catalog.plan = Plan {
-            trie,
-            routing: Routing::build(&catalog),
-        };
-        catalog
+            paths,
+        }
     }
+}
+
+/// Gives every field rule and comparison the id of its path, and returns the paths by id.
+fn intern_paths(data: &mut CatalogData) -> Box<[Box<str>]> {
+    let mut ids: FastMap<String, PathId> = FastMap::default();
+    let mut paths = Vec::new();
+    let mut intern = |path: &str| {
+        if let Some(id) = ids.get(path) {
+            return *id;
+        }
+        let id = PathId::at(paths.len());
+        paths.push(Box::from(path));
+        ids.insert(path.to_owned(), id);
+        id
+    };
+    for set in &mut data.field_sets {
+        for rule in Arc::make_mut(set) {
+            rule.path_id = intern(&rule.path);
+        }
+    }
+    for conditional in &mut data.conditionals {
+        for rule in &mut conditional.fields {
+            rule.path_id = intern(&rule.path);
+        }
+        for comparison in &mut conditional.comparisons {
+            comparison.path_id = intern(&comparison.path);
+        }
+    }
+    for rule in &mut data.envelope {
+        rule.path_id = intern(&rule.path);
+    }
+    paths.into_boxed_slice()
 }
 
 /// A catalog is written as its data (what it derives is rebuilt when it is read), without
@@ -383,7 +391,7 @@ impl Catalog {
     /// A service by id.
     #[must_use]
     pub fn service(&self, id: ServiceId) -> Option<&Service> {
-        self.data.services.get(id.0 as usize)
+        self.data.services.get(id.index())
     }
 
     /// The actions, sorted by full name.
@@ -442,7 +450,7 @@ impl Catalog {
     /// An action by id.
     #[must_use]
     pub fn action(&self, id: ActionId) -> Option<&Action> {
-        self.data.actions.get(id.0 as usize)
+        self.data.actions.get(id.index())
     }
 
     /// The fields every event carries.
@@ -475,8 +483,14 @@ impl Catalog {
         &self.data.routes
     }
 
+    /// Every field path the rules read, by [`PathId`].
+    #[must_use]
+    pub fn paths(&self) -> &[Box<str>] {
+        &self.paths
+    }
+
     /// What a location name (region, zone or alias) resolves to.
-    pub(crate) fn place(&self, name: &str) -> Option<&Place> {
+    pub(crate) fn resolve(&self, name: &str) -> Option<&Resolution> {
         self.locations.get(name)
     }
 
@@ -486,15 +500,10 @@ impl Catalog {
     }
 
     /// Every location name with what it resolves to.
-    pub(crate) fn location_entries(&self) -> impl Iterator<Item = (&str, &Place)> {
+    pub(crate) fn location_entries(&self) -> impl Iterator<Item = (&str, &Resolution)> {
         self.locations
             .iter()
             .map(|(name, place)| (name.as_str(), place))
-    }
-
-    /// What the fast evaluator precomputed.
-    pub(crate) fn plan(&self) -> &Plan {
-        &self.plan
     }
 
     /// Where events go when no route matched.
@@ -518,7 +527,7 @@ impl ActionIndex {
         let mut index = ActionIndex::default();
         index.by_hash.reserve(actions.len());
         for (i, action) in actions.iter().enumerate() {
-            let id = ActionId(u32::try_from(i).unwrap_or(u32::MAX));
+            let id = ActionId::at(i);
             match index.by_hash.entry(name_hash(&action.name)) {
                 std::collections::hash_map::Entry::Vacant(slot) => {
                     slot.insert(id);
@@ -533,7 +542,7 @@ impl ActionIndex {
 
     fn get(&self, actions: &[Action], name: &str) -> Option<ActionId> {
         let id = *self.by_hash.get(&name_hash(name))?;
-        match actions.get(id.0 as usize) {
+        match actions.get(id.index()) {
             Some(action) if &*action.name == name => Some(id),
             _ => self.collided.get(name).copied(),
         }

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use super::names::Actions;
 use super::{CheckError, Context};
 use crate::ast::{self, Condition, FieldBlock, Item, Literal, ServiceItem};
-use crate::catalog::{BaseType, Comparison, Conditional, FieldRule, Level};
+use crate::catalog::{BaseType, Comparison, Conditional, FieldRule, Level, PathId};
 use crate::source::Span;
 use crate::suggestion;
 
@@ -99,7 +99,7 @@ impl<'a> Context<'a> {
                 values: resolved.values,
                 patterns: resolved.patterns,
                 description: field.description.as_ref().map(|d| d.node.clone()),
-                node: 0,
+                path_id: PathId::default(),
             },
             span: field.span,
         })
@@ -210,7 +210,7 @@ impl<'a> Context<'a> {
                             Literal::Number(n) => serde_json::Number::from_f64(*n)
                                 .map_or(serde_json::Value::Null, serde_json::Value::Number),
                         },
-                        node: 0,
+                        path_id: PathId::default(),
                     });
                 }
             }

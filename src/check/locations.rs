@@ -9,7 +9,7 @@ use crate::source::Span;
 use crate::suggestion;
 
 /// The built-in location of events not tied to a region.
-pub(crate) const GLOBAL: &str = "global";
+use crate::vocab::GLOBAL;
 /// The route wildcard.
 pub(crate) const ANY: &str = "*";
 

@@ -41,7 +41,7 @@ impl Actions<'_> {
 
     /// Counts one more action of a service and returns how many came before it.
     fn count(&mut self, service: ServiceId) -> usize {
-        let index = service.0 as usize;
+        let index = service.index();
         if self.declared.len() <= index {
             self.declared.resize(index + 1, 0);
         }
@@ -216,7 +216,7 @@ impl<'a> Context<'a> {
                     ),
                 });
             }
-            let id = ServiceId(u32::try_from(actions.services.len()).unwrap_or(u32::MAX));
+            let id = ServiceId::at(actions.services.len());
             let built = self.service(same, id, &mut actions);
             actions.services.push((built, same.to_vec()));
         }

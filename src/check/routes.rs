@@ -131,7 +131,7 @@ impl<'a> Context<'a> {
                     "an account has at most 16 targets",
                 );
             }
-            let id = TargetId(u32::try_from(targets.len()).unwrap_or(u32::MAX));
+            let id = TargetId::at(targets.len());
             ids.insert(&target.name.node, (Some(id), target.name.span));
             targets.push(Target {
                 name: target.name.node.clone(),

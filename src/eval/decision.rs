@@ -6,7 +6,7 @@ use std::io;
 
 use serde::{Deserialize, Serialize};
 
-use super::scan::special;
+use super::json::special;
 use crate::catalog::{EventType, Level};
 
 /// What happens to an event.

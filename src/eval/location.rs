@@ -18,7 +18,7 @@ pub(crate) struct Place<'a> {
     pub(crate) zone: Option<&'a str>,
 }
 
-pub(crate) const GLOBAL: &str = "global";
+use crate::vocab::GLOBAL;
 
 /// Locates an event, or records why it is unroutable.
 pub(crate) fn locate<'a>(
@@ -61,7 +61,7 @@ pub(crate) fn locate<'a>(
     let raw = crn.location();
     let (region, zone) = if raw == GLOBAL {
         (GLOBAL, None)
-    } else if let Some(place) = catalog.place(raw) {
+    } else if let Some(place) = catalog.resolve(raw) {
         (place.region.as_str(), place.zone.then_some(raw))
     } else if raw.is_empty() {
         out.push(unroutable(

@@ -4,13 +4,13 @@
 pub mod config;
 mod crn;
 mod decision;
+mod engine;
 mod fast;
 mod input;
+mod json;
 mod location;
 mod parse;
-pub(crate) mod plan;
 mod route;
-mod scan;
 mod timestamp;
 mod validate;
 
@@ -20,6 +20,7 @@ use serde_json::Value;
 
 pub use crn::Crn;
 pub use decision::{Decision, DropReason, Verdict, Violation, ViolationLevel};
+pub use engine::Engine;
 pub use input::{EventReader, LINE_CAP};
 pub use parse::MAX_EVENT_BYTES;
 
@@ -72,9 +73,10 @@ impl Context {
     }
 }
 
-/// Evaluates events against one catalog in one context. Cheap to create; `Send + Sync`.
+/// Evaluates events with one [`Engine`] in one context. Cheap to create; `Send + Sync`.
 #[derive(Debug, Clone, Copy)]
 pub struct Evaluator<'c> {
+    engine: &'c Engine,
     catalog: &'c Catalog,
     context: Context,
     max_event_bytes: usize,
@@ -83,9 +85,10 @@ pub struct Evaluator<'c> {
 impl<'c> Evaluator<'c> {
     /// An evaluator with each service's default event types.
     #[must_use]
-    pub fn new(catalog: &'c Catalog) -> Self {
+    pub fn new(engine: &'c Engine) -> Self {
         Self {
-            catalog,
+            engine,
+            catalog: engine.catalog(),
             context: Context::defaults(),
             max_event_bytes: MAX_EVENT_BYTES,
         }
@@ -105,7 +108,7 @@ impl<'c> Evaluator<'c> {
     #[must_use]
     pub fn evaluate(&self, event: &[u8], index: u64) -> Decision<'c> {
         if event.len() <= self.max_event_bytes {
-            if let Some(decision) = fast::decide(self.catalog, self.context, event, index) {
+            if let Some(decision) = fast::decide(self.engine, self.context, event, index) {
                 return decision;
             }
         }
@@ -137,7 +140,12 @@ impl<'c> Evaluator<'c> {
             Err(ParseError::DuplicateKey { object, key }) => unreadable(
                 index,
                 eval::DUPLICATE_KEY,
-                format!("{object}/{}", key.replace('~', "~0").replace('/', "~1")),
+                {
+                    let mut path = object.clone();
+                    path.push('/');
+                    json::push_pointer_token(&mut path, &key);
+                    path
+                },
                 if object.is_empty() {
                     format!("key `{key}` appears twice in the event, so the event is ambiguous")
                 } else {
@@ -344,8 +352,8 @@ pub(crate) fn condition_holds(conditional: &Conditional, event: &Value) -> bool 
 pub(crate) fn resolved_location<'c>(catalog: &'c Catalog, event: &Value) -> Option<&'c str> {
     let crn = Crn::parse(event.get("logSourceCRN")?.as_str()?)?;
     match crn.location() {
-        "global" => Some("global"),
-        raw => catalog.place(raw).map(|p| p.region.as_str()),
+        crate::vocab::GLOBAL => Some(crate::vocab::GLOBAL),
+        raw => catalog.resolve(raw).map(|p| p.region.as_str()),
     }
 }
 

@@ -56,7 +56,7 @@ fn pointer(path: &[Segment]) -> String {
     for segment in path {
         out.push('/');
         match segment {
-            Segment::Key(key) => out.push_str(&key.replace('~', "~0").replace('/', "~1")),
+            Segment::Key(key) => super::json::push_pointer_token(&mut out, key),
             Segment::Index(index) => out.push_str(&index.to_string()),
         }
     }

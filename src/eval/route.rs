@@ -43,7 +43,7 @@ pub(crate) fn route(
             continue;
         };
         for id in &rule.targets {
-            if let Some(target) = catalog.targets().get(id.0 as usize) {
+            if let Some(target) = catalog.targets().get(id.index()) {
                 if !targets.contains(&target.name) {
                     targets.push(target.name.clone());
                 }
@@ -60,7 +60,7 @@ pub(crate) fn route(
     let defaults: Vec<String> = catalog
         .default_targets()
         .iter()
-        .filter_map(|id| catalog.targets().get(id.0 as usize))
+        .filter_map(|id| catalog.targets().get(id.index()))
         .map(|t| t.name.clone())
         .collect();
     if defaults.is_empty() {
@@ -78,7 +78,7 @@ pub(crate) fn admits(route: &Route, action: &Action) -> bool {
 fn matches(location: &LocationMatch, place: &Place<'_>) -> bool {
     match location {
         LocationMatch::Any => true,
-        LocationMatch::Global => place.location == "global",
+        LocationMatch::Global => place.location == crate::vocab::GLOBAL,
         LocationMatch::Region(region) => place.location == region,
         LocationMatch::Zone(zone) => place.zone == Some(zone.as_str()),
     }

@@ -299,7 +299,7 @@ fn unroutable_crn(draft: &Draft<'_>, catalog: &Catalog) -> Option<String> {
         "mars-north-1".to_owned(),
     ]
     .into_iter()
-    .filter(|l| l != "global" && catalog.place(l).is_none())
+    .filter(|l| l != crate::vocab::GLOBAL && catalog.resolve(l).is_none())
     .map(|l| draft.scene.log_source_crn(&l))
     .find(|crn| {
         let value = Value::String(crn.clone());

@@ -7,7 +7,7 @@ use super::rng::Rng;
 use crate::catalog::{Action, Catalog, EventType, Service};
 
 /// Location segments are drawn from the catalog: mostly regions, then zones, aliases, `global`.
-const GLOBAL: &str = "global";
+use crate::vocab::GLOBAL;
 
 const PEOPLE: &[(&str, &str)] = &[
     ("IBMid-550004ABCD", "ana.silva@example.com"),
@@ -77,7 +77,7 @@ impl<'c> Scene<'c> {
         let (object, verb) = relative.rsplit_once('.').unwrap_or((relative, ""));
         let location = location(catalog, rng);
         let region = catalog
-            .place(&location)
+            .resolve(&location)
             .map_or(GLOBAL, |p| p.region.as_str())
             .to_owned();
         let digest = rng.hex(64);
@@ -307,7 +307,7 @@ fn resource(
     let domains = service.map(|s| s.domains.as_slice()).unwrap_or_default();
     let in_region = domains.iter().find(|d| {
         let resolved = catalog
-            .place(&d.region)
+            .resolve(&d.region)
             .map_or(d.region.as_str(), |p| p.region.as_str());
         resolved == region
     });

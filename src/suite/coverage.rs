@@ -80,7 +80,7 @@ impl Coverage {
             .iter()
             .map(|r| item(r.name.clone()))
             .collect();
-        locations.push(item("global".into()));
+        locations.push(item(crate::vocab::GLOBAL.into()));
         let overrides = catalog
             .services()
             .iter()

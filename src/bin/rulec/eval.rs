@@ -11,7 +11,7 @@ use std::sync::{Mutex, PoisonError};
 
 use rulec::Catalog;
 use rulec::catalog::EventType;
-use rulec::eval::{Context, Decision, Evaluator, EventReader, Verdict};
+use rulec::eval::{Context, Decision, Engine, Evaluator, EventReader, Verdict};
 
 use crate::cli::{EvalArgs, EventTypeArg, FAILED, FailOn, OK, USAGE};
 use crate::render;
@@ -92,7 +92,8 @@ pub(crate) fn run(args: &EvalArgs) -> u8 {
             .collect();
         Context::with_types(&types)
     });
-    let evaluator = Evaluator::new(&catalog)
+    let engine = Engine::new(catalog);
+    let evaluator = Evaluator::new(&engine)
         .with_context(context)
         .with_max_event_bytes(args.max_event_bytes);
     let mut dead_letter = match args.dead_letter.as_deref().map(File::create).transpose() {

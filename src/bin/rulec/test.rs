@@ -14,7 +14,7 @@ pub(crate) fn run(args: &TestArgs) -> u8 {
         Ok(suites) => suites,
         Err(error) => return render::fatal(&error),
     };
-    let report = suite::run(&catalog, &suites);
+    let report = suite::run(&rulec::Engine::new(catalog), &suites);
     print_results(&report);
     if args.coverage {
         print_coverage(&report.coverage);

@@ -4,13 +4,13 @@
 use std::path::Path;
 
 use super::decide;
-use crate::catalog::{Catalog, EventType};
-use crate::eval::{Context, Evaluator};
+use crate::catalog::EventType;
+use crate::eval::{Context, Engine, Evaluator};
 use crate::sample::{self, SampleOptions};
 
-fn shipped() -> Catalog {
+fn shipped() -> Engine {
     let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
-    Catalog::load(rules).unwrap()
+    Engine::load(rules).unwrap()
 }
 
 fn contexts() -> [Context; 4] {
@@ -23,9 +23,9 @@ fn contexts() -> [Context; 4] {
 }
 
 /// Asserts that `evaluate` (fast path first) and the reference agree on `event`.
-fn agree(catalog: &Catalog, event: &[u8]) {
+fn agree(engine: &Engine, event: &[u8]) {
     for context in contexts() {
-        let evaluator = Evaluator::new(catalog).with_context(context);
+        let evaluator = Evaluator::new(engine).with_context(context);
         let fast = evaluator.evaluate(event, 7);
         let reference = evaluator.evaluate_reference(event, 7);
         assert_eq!(
@@ -47,7 +47,7 @@ fn answers_every_clean_sample_and_agrees_on_all() {
             invalid_share: 0.3,
             seed,
         };
-        for sample in sample::samples(&catalog, &options) {
+        for sample in sample::samples(catalog.catalog(), &options) {
             let event = sample.text.as_bytes();
             agree(&catalog, event);
             let reference = Evaluator::new(&catalog).evaluate_reference(event, 0);
@@ -87,7 +87,7 @@ fn agrees_on_mutated_events() {
         b"\xc3\xa9",
         b"{\"a\":1}",
     ];
-    for sample in sample::samples(&catalog, &options) {
+    for sample in sample::samples(catalog.catalog(), &options) {
         let event = sample.text.as_bytes();
         for at in 0..event.len() {
             let mut deleted = event.to_vec();
@@ -150,7 +150,7 @@ fn agrees_on_edge_values() {
         (":au-syd:", ":au-syd-9:"),
         ("\"action\":\"", "\"action\":\"\\u0063"),
     ];
-    for sample in sample::samples(&catalog, &options) {
+    for sample in sample::samples(catalog.catalog(), &options) {
         for (from, to) in edits {
             agree(&catalog, sample.text.replacen(from, to, 1).as_bytes());
             agree(&catalog, sample.text.replace(from, to).as_bytes());

@@ -2,16 +2,11 @@
 //! reads (so that one pass over an event keeps just those values), and the routing outcome of
 //! every (action class, place) pair (so that a valid event is routed by two lookups).
 
-use rustc_hash::FxHashMap;
-
-use super::decision::DropReason;
-use super::location::Place;
-use super::route;
-use crate::catalog::{Catalog, CatalogData};
-
-/// A hash map with the `FxHash` function: fast for the short string keys of paths, actions and
-/// locations. Only the catalog inserts keys, so events cannot provoke collisions.
-pub(crate) type FastMap<K, V> = FxHashMap<K, V>;
+use crate::catalog::{ActionId, Catalog, FastMap, ServiceId};
+use crate::eval::decision::DropReason;
+use crate::eval::location::{self, Place};
+use crate::eval::route;
+use crate::vocab::GLOBAL;
 
 /// Node 0 is the event itself.
 pub(crate) const ROOT: u32 = 0;
@@ -78,8 +73,8 @@ pub(crate) fn head(key: &[u8]) -> u64 {
 }
 
 impl Trie {
-    /// The trie of `data`'s paths; each field rule and comparison learns its node.
-    pub(crate) fn build(data: &mut CatalogData) -> Self {
+    /// The trie of the catalog's paths, and the node of each path by its id.
+    pub(crate) fn build(catalog: &Catalog) -> (Self, Box<[u32]>) {
         let mut trie = Trie {
             nodes: vec![TrieNode::default()],
             ..Trie::default()
@@ -87,28 +82,8 @@ impl Trie {
         trie.action = trie.insert("action");
         trie.data_event = trie.insert("dataEvent");
         trie.log_source_crn = trie.insert("logSourceCRN");
-        for set in &mut data.field_sets {
-            let mut rules = set.to_vec();
-            for rule in &mut rules {
-                rule.node = trie.insert(&rule.path);
-            }
-            *set = rules.into();
-        }
-        let conditionals = data
-            .conditionals
-            .iter_mut()
-            .flat_map(|c| c.fields.iter_mut());
-        for rule in data.envelope.iter_mut().chain(conditionals) {
-            rule.node = trie.insert(&rule.path);
-        }
-        for comparison in data
-            .conditionals
-            .iter_mut()
-            .flat_map(|c| c.comparisons.iter_mut())
-        {
-            comparison.node = trie.insert(&comparison.path);
-        }
-        trie
+        let node_of = catalog.paths().iter().map(|p| trie.insert(p)).collect();
+        (trie, node_of)
     }
 
     fn insert(&mut self, path: &str) -> u32 {
@@ -254,8 +229,8 @@ impl Routing {
             let id = intern(&mut routing.places, key);
             routing.raw.insert(raw.into(), id);
         }
-        let global = intern(&mut routing.places, (super::location::GLOBAL.into(), None));
-        routing.raw.insert(super::location::GLOBAL.into(), global);
+        let global = intern(&mut routing.places, (GLOBAL.into(), None));
+        routing.raw.insert(GLOBAL.into(), global);
         let base = routing.places.len();
         for service in catalog.services() {
             if service.overrides.is_empty() {
@@ -267,7 +242,7 @@ impl Routing {
                 let Some((location, zone)) = routing.places.get(id).cloned() else {
                     continue;
                 };
-                let to = super::location::moved(service, &location, zone.as_deref());
+                let to = location::moved(service, &location, zone.as_deref());
                 service_moves.push(match to {
                     Some(to) => intern(&mut routing.places, (to.to_owned(), None)),
                     None => u32::try_from(id).unwrap_or(u32::MAX),
@@ -304,13 +279,18 @@ impl Routing {
 
     /// Where an event of `action` (of service `service`) from CRN location `raw` goes;
     /// `None` when the location is unknown.
-    pub(crate) fn outcome(&self, action: usize, service: usize, raw: &str) -> Option<Outcome<'_>> {
+    pub(crate) fn outcome(
+        &self,
+        action: ActionId,
+        service: ServiceId,
+        raw: &str,
+    ) -> Option<Outcome<'_>> {
         let base = *self.raw.get(raw)?;
-        let place = match self.moves.get(service) {
+        let place = match self.moves.get(service.index()) {
             Some(moves) if !moves.is_empty() => *moves.get(base as usize)?,
             _ => base,
         };
-        let class = *self.classes.get(action)? as usize;
+        let class = *self.classes.get(action.index())? as usize;
         let (location, _) = self.places.get(place as usize)?;
         let outcome = self
             .outcomes

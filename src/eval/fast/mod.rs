@@ -1,5 +1,5 @@
 //! The fast path: the decision for an event that breaks no rule, read from one scan of its
-//! bytes (see [`super::scan`]) and the catalog's precomputed routing (see [`super::plan`]).
+//! bytes (see [`scan`]) and the engine's precomputed routing (see [`plan`]).
 //!
 //! It answers only when it is sure the event has no violation at all, errors or warnings. In
 //! every other case (a violation, a value it would have to decode, input the scanner gives up
@@ -11,25 +11,31 @@ use std::cell::Cell;
 
 use serde_json::Value;
 
+pub(crate) mod plan;
+pub(crate) mod scan;
+
+use scan::{Found, Kind, Scanned};
+
 use super::crn::Crn;
 use super::decision::{Decision, DropReason};
-use super::scan::{self, Found, Kind, Scanned};
+use super::engine::{Engine, Plan};
 use super::{Context, timestamp};
-use crate::catalog::{Action, BaseType, Catalog, EventType, FieldRule, Level};
+use crate::catalog::{Action, BaseType, Catalog, EventType, FieldRule, Level, PathId};
 
 /// The decision for `event` if it breaks no rule; `None` when the reference evaluator must
 /// decide.
 pub(crate) fn decide<'c>(
-    catalog: &'c Catalog,
+    engine: &'c Engine,
     context: Context,
     event: &[u8],
     index: u64,
 ) -> Option<Decision<'c>> {
-    let plan = catalog.plan();
+    let plan = engine.plan();
     scan::with_scanned(&plan.trie, event, |scanned| {
         let view = View {
             scanned,
-            catalog,
+            catalog: engine.catalog(),
+            plan,
             crn: Cell::new(None),
         };
         view.decide(context, index)
@@ -39,6 +45,7 @@ pub(crate) fn decide<'c>(
 struct View<'s, 'a, 'c> {
     scanned: &'s Scanned<'a>,
     catalog: &'c Catalog,
+    plan: &'c Plan,
     /// The last CRN value parsed, by its offset in the event: the envelope's type check on
     /// `logSourceCRN` parses it, and locating the event reads it again.
     crn: Cell<Option<(usize, Crn<'a>)>>,
@@ -46,7 +53,7 @@ struct View<'s, 'a, 'c> {
 
 impl<'a, 'c> View<'_, 'a, 'c> {
     fn decide(&self, context: Context, index: u64) -> Option<Decision<'c>> {
-        let trie = &self.catalog.plan().trie;
+        let trie = &self.plan.trie;
         self.passes_all(self.catalog.envelope())?;
         let name = self.string(trie.action)?;
         let id = self.catalog.action_id(name)?;
@@ -61,11 +68,10 @@ impl<'a, 'c> View<'_, 'a, 'c> {
         self.data_flag_agrees(action, trie.data_event)?;
         let service = self.catalog.service(action.service)?;
         let crn = self.crn(self.get(trie.log_source_crn)?)?;
-        let outcome = self.catalog.plan().routing.outcome(
-            id.0 as usize,
-            action.service.0 as usize,
-            crn.location(),
-        )?;
+        let outcome = self
+            .plan
+            .routing
+            .outcome(id, action.service, crn.location())?;
         let mut decision = Decision::rejected(index);
         decision.action = Some(Cow::Borrowed(&action.name));
         decision.service = Some(Cow::Borrowed(&service.name));
@@ -84,9 +90,9 @@ impl<'a, 'c> View<'_, 'a, 'c> {
     fn get(&self, node: u32) -> Option<Found> {
         let found = self.scanned.get(node);
         if found.kind == Kind::Absent {
-            let trie = &self.catalog.plan().trie;
+            let trie = &self.plan.trie;
             let mut at = node;
-            while at != super::plan::ROOT {
+            while at != plan::ROOT {
                 at = trie.parent(at);
                 if matches!(self.scanned.get(at).kind, Kind::String | Kind::Escaped) {
                     return None;
@@ -94,6 +100,11 @@ impl<'a, 'c> View<'_, 'a, 'c> {
             }
         }
         Some(found)
+    }
+
+    /// What is at a catalog path.
+    fn at(&self, path: PathId) -> Option<Found> {
+        self.get(*self.plan.node_of.get(path.index())?)
     }
 
     /// The CRN in a found string, parsed once per event.
@@ -121,7 +132,7 @@ impl<'a, 'c> View<'_, 'a, 'c> {
     fn passes_all(&self, rules: &[FieldRule]) -> Option<()> {
         rules
             .iter()
-            .all(|rule| self.get(rule.node).is_some_and(|f| self.passes(rule, f)))
+            .all(|rule| self.at(rule.path_id).is_some_and(|f| self.passes(rule, f)))
             .then_some(())
     }
 
@@ -155,7 +166,7 @@ impl<'a, 'c> View<'_, 'a, 'c> {
     /// Whether every comparison of a condition holds; `None` if unsure.
     fn holds(&self, conditional: &crate::catalog::Conditional) -> Option<bool> {
         for comparison in &conditional.comparisons {
-            let found = self.get(comparison.node)?;
+            let found = self.at(comparison.path_id)?;
             let text = || scan::text(self.scanned, found);
             let equal = match (found.kind, &comparison.value) {
                 (Kind::Absent, _) => false,
