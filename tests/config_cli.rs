@@ -1,5 +1,5 @@
 //! `rulec config check`: Cloudant's event-type configuration API offline, with Cloudant's exact
-//! answers (DOMAIN.md §6.2, §9.15, decision §10.5). One line per case: body, stdout, exit code.
+//! answers (docs/domain.md §6.2, §9.15, decision §10.5). One line per case: body, stdout, exit code.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 

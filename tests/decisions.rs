@@ -1,5 +1,5 @@
 //! The decision corpus: one event per file in `tests/fixtures/events/`, each an edge case of
-//! DOMAIN.md §9, decided against the shipped catalog in `rules/`.
+//! docs/domain.md §9, decided against the shipped catalog in `rules/`.
 //!
 //! A file is named `[CONTEXT__]VERDICT__CASE.json`. `CONTEXT` chooses the enabled event types:
 //! none for each service's defaults, `data_enabled` for management and data, `data_only` for

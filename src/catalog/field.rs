@@ -25,7 +25,7 @@ pub enum BaseType {
     Object,
     /// A JSON array.
     Array,
-    /// A string in the Activity Tracker `eventTime` form (DOMAIN.md §10.2).
+    /// A string in the Activity Tracker `eventTime` form (docs/domain.md §10.2).
     Timestamp,
     /// A string in the CRN form `crn:v1:...` with ten segments.
     Crn,

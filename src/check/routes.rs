@@ -1,5 +1,5 @@
 //! Targets, account routes and default targets: references, shadowed rules, coverage and the
-//! Activity Tracker Event Routing limits (DOMAIN.md §3.3, §10.6), which are warnings.
+//! Activity Tracker Event Routing limits (docs/domain.md §3.3, §10.6), which are warnings.
 
 use std::collections::HashMap;
 

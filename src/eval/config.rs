@@ -1,5 +1,5 @@
 //! Event-type configuration of an instance, with Cloudant's semantics and error strings
-//! (`POST /_api/v2/user/activity_tracker/events`, DOMAIN.md §6.2, decision §10.5).
+//! (`POST /_api/v2/user/activity_tracker/events`, docs/domain.md §6.2, decision §10.5).
 
 use serde::Serialize;
 use serde_json::Value;

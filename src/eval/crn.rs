@@ -8,7 +8,7 @@ pub struct Crn<'a> {
 
 impl<'a> Crn<'a> {
     /// Parses a CRN; `None` unless it has the `crn:v1:` prefix, ten segments, and a cname,
-    /// ctype and service name (DOMAIN.md §1.3). The resource segment may contain `:`.
+    /// ctype and service name (docs/domain.md §1.3). The resource segment may contain `:`.
     #[must_use]
     pub fn parse(text: &'a str) -> Option<Self> {
         let mut segments = [""; 10];

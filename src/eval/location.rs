@@ -1,5 +1,5 @@
 //! Where an event is located: the `logSourceCRN` location, zone and alias resolved, then the
-//! service's overrides (DOMAIN.md §10.4).
+//! service's overrides (docs/domain.md §10.4).
 
 use serde_json::Value;
 

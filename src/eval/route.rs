@@ -1,5 +1,5 @@
 //! Account routes: every route whose filters admit the event fires; within a route the first
-//! matching rule wins; defaults only when no route matched (DOMAIN.md §3.2).
+//! matching rule wins; defaults only when no route matched (docs/domain.md §3.2).
 
 use super::decision::DropReason;
 use super::location::Place;

@@ -1,4 +1,4 @@
-//! The `timestamp` type: Activity Tracker's `eventTime` (DOMAIN.md §1.1, decision §10.2).
+//! The `timestamp` type: Activity Tracker's `eventTime` (docs/domain.md §1.1, decision §10.2).
 //!
 //! `YYYY-MM-DDTHH:mm:ss`, then 0 to 6 fractional digits after a `.`, then an offset: `+0000`
 //! (Activity Tracker), `±hh:mm` (CADF), or `Z`. A lowercase `t` or a missing offset is refused.
