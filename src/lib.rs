@@ -32,6 +32,7 @@ pub mod ast;
 pub mod catalog;
 pub mod check;
 pub mod codes;
+pub mod config;
 pub mod doc;
 pub mod eval;
 pub mod explain;

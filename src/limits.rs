@@ -26,3 +26,22 @@ pub const LINE_CAP: usize = 64 << 20;
 /// How deep JSON may nest in an event: `serde_json`'s recursion limit. Deeper input is
 /// `eval::invalid_json` ("recursion limit exceeded"), never a stack overflow.
 pub const MAX_JSON_DEPTH: usize = 128;
+
+/// Activity Tracker Event Routing's limits per account (docs/domain.md §3.3): exceeding one is a
+/// warning (`rules::limit_exceeded`), since a catalog may describe more than one account.
+pub mod event_routing {
+    /// Routes per account.
+    pub const ROUTES: usize = 30;
+    /// Rules per route (at least one).
+    pub const RULES_PER_ROUTE: usize = 10;
+    /// Locations per rule.
+    pub const LOCATIONS_PER_RULE: usize = 8;
+    /// Targets per rule.
+    pub const TARGETS_PER_RULE: usize = 3;
+    /// Targets per account.
+    pub const TARGETS: usize = 16;
+    /// Default targets.
+    pub const DEFAULT_TARGETS: usize = 2;
+    /// Characters in a route name.
+    pub const ROUTE_NAME: usize = 180;
+}

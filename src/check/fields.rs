@@ -3,21 +3,14 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use super::names::Actions;
-use super::{CheckError, Context};
+use super::draft::{Actions, FieldDecl};
+use super::{CheckError, CheckState};
 use crate::ast::{self, Condition, FieldBlock, Item, Literal, ServiceItem};
 use crate::catalog::{BaseType, Comparison, Conditional, FieldRule, Level, PathId};
 use crate::source::Span;
 use crate::suggestion;
 
-/// A field rule and where it was declared.
-#[derive(Debug, Clone)]
-pub(super) struct FieldDecl {
-    pub(super) rule: FieldRule,
-    pub(super) span: Span,
-}
-
-impl<'a> Context<'a> {
+impl<'a> CheckState<'a> {
     /// The fields of a block: its `use`d schemas' fields, then its own.
     pub(super) fn block_fields(&mut self, block: &'a FieldBlock) -> Vec<FieldDecl> {
         let mut out = Vec::new();

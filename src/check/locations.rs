@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::{CheckError, Context};
+use super::{CheckError, CheckState};
 use crate::ast::{self, Item, Name, ServiceItem};
 use crate::catalog::{Domain, LocationMatch, LocationTable, Region, Service};
 use crate::source::Span;
@@ -45,7 +45,7 @@ impl Table {
     }
 }
 
-impl<'a> Context<'a> {
+impl<'a> CheckState<'a> {
     pub(super) fn declare_locations(&mut self, items: &[&'a Item]) -> Vec<Region> {
         let mut regions = Vec::new();
         for item in items {

@@ -1,6 +1,7 @@
 //! Syntax trees to a checked catalog: every problem collected, sorted by position, none fatal
 //! until the end.
 
+mod draft;
 mod error;
 mod fields;
 mod locations;
@@ -224,7 +225,7 @@ impl Checker {
                 Err(error) => list.push(CheckError::from(error)),
             }
         }
-        let mut cx = Context::new(&self.sources, !list.is_empty());
+        let mut cx = CheckState::new(&self.sources, !list.is_empty());
         let data = cx.run(&files);
         list.extend(cx.errors);
         list.sort_by_key(|d| primary_offset(d).unwrap_or(usize::MAX));
@@ -286,7 +287,7 @@ struct Declared<'a, T> {
 }
 
 /// The state of one check: symbol tables and the errors found so far.
-struct Context<'a> {
+struct CheckState<'a> {
     sources: &'a SourceSet,
     /// Some file did not parse: references into it would be reported as unknown, so
     /// unresolved-reference and unused-declaration reports are held back.
@@ -295,13 +296,13 @@ struct Context<'a> {
     types: BTreeMap<&'a str, Declared<'a, ast::TypeDecl>>,
     schemas: BTreeMap<&'a str, Declared<'a, ast::SchemaDecl>>,
     resolved: HashMap<&'a str, Option<types::Resolved>>,
-    schema_fields: HashMap<&'a str, Vec<fields::FieldDecl>>,
+    schema_fields: HashMap<&'a str, Vec<draft::FieldDecl>>,
     schema_stack: Vec<&'a str>,
     regexes: HashMap<String, Arc<Regex>>,
     locations: locations::Table,
 }
 
-impl<'a> Context<'a> {
+impl<'a> CheckState<'a> {
     fn new(sources: &'a SourceSet, incomplete: bool) -> Self {
         Self {
             sources,
@@ -341,7 +342,11 @@ impl<'a> Context<'a> {
         let envelope = self.envelope(&items);
         let conditionals = self.attach_fields(&items, &mut actions);
         self.check_conflicts(&envelope, &actions);
-        let (targets, routes, default_targets) = self.routes(&items, &actions);
+        let routes::CheckedRoutes {
+            targets,
+            routes,
+            default_targets,
+        } = self.routes(&items, &actions);
         self.report_unused();
         let (services, actions, field_sets) = actions.finish();
         CatalogData {

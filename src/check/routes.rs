@@ -3,38 +3,26 @@
 
 use std::collections::HashMap;
 
-use super::names::Actions;
-use super::{CheckError, Context};
+use super::draft::Actions;
+use super::{CheckError, CheckState};
 use crate::ast::{self, Item, Name};
 use crate::catalog::{LocationMatch, Route, RouteRule, Target, TargetId, TargetKind};
+use crate::limits::event_routing;
 use crate::source::Span;
 use crate::suggestion;
 
-/// Activity Tracker Event Routing's limits per account.
-pub(crate) mod limits {
-    /// Routes per account.
-    pub(crate) const ROUTES: usize = 30;
-    /// Rules per route (at least one).
-    pub(crate) const RULES_PER_ROUTE: usize = 10;
-    /// Locations per rule.
-    pub(crate) const LOCATIONS_PER_RULE: usize = 8;
-    /// Targets per rule.
-    pub(crate) const TARGETS_PER_RULE: usize = 3;
-    /// Targets per account.
-    pub(crate) const TARGETS: usize = 16;
-    /// Default targets.
-    pub(crate) const DEFAULT_TARGETS: usize = 2;
-    /// Characters in a route name.
-    pub(crate) const ROUTE_NAME: usize = 180;
+/// The targets, routes and default targets, checked.
+pub(super) struct CheckedRoutes {
+    pub(super) targets: Vec<Target>,
+    pub(super) routes: Vec<Route>,
+    pub(super) default_targets: Vec<TargetId>,
 }
-
-type Routing = (Vec<Target>, Vec<Route>, Vec<TargetId>);
 
 /// Declared targets by name: their id (`None` when their type is unknown) and where.
 type TargetIds<'a> = HashMap<&'a str, (Option<TargetId>, Span)>;
 
-impl<'a> Context<'a> {
-    pub(super) fn routes(&mut self, items: &[&'a Item], actions: &Actions<'_>) -> Routing {
+impl<'a> CheckState<'a> {
+    pub(super) fn routes(&mut self, items: &[&'a Item], actions: &Actions<'_>) -> CheckedRoutes {
         let (targets, ids) = self.targets(items);
         let mut routes = Vec::new();
         let mut route_names: HashMap<&str, Span> = HashMap::new();
@@ -50,10 +38,10 @@ impl<'a> Context<'a> {
                         continue;
                     }
                     route_names.insert(&route.name.node, route.name.span);
-                    if routes.len() == limits::ROUTES {
+                    if routes.len() == event_routing::ROUTES {
                         self.limit(
                             route.name.span,
-                            format!("more than {} routes", limits::ROUTES),
+                            format!("more than {} routes", event_routing::ROUTES),
                             "route 31 and later",
                             "an account has at most 30 routes; merge routes that share targets",
                         );
@@ -74,10 +62,13 @@ impl<'a> Context<'a> {
                     }
                     defaults = Some(d);
                     default_targets = self.target_refs(&d.targets, &ids);
-                    if default_targets.len() > limits::DEFAULT_TARGETS {
+                    if default_targets.len() > event_routing::DEFAULT_TARGETS {
                         self.limit(
                             d.span,
-                            format!("more than {} default targets", limits::DEFAULT_TARGETS),
+                            format!(
+                                "more than {} default targets",
+                                event_routing::DEFAULT_TARGETS
+                            ),
                             "too many",
                             "Activity Tracker Event Routing sends to at most 2 default targets",
                         );
@@ -89,7 +80,11 @@ impl<'a> Context<'a> {
         if !routes.is_empty() && default_targets.is_empty() {
             self.report_uncovered(&routes);
         }
-        (targets, routes, default_targets)
+        CheckedRoutes {
+            targets,
+            routes,
+            default_targets,
+        }
     }
 
     fn targets(&mut self, items: &[&'a Item]) -> (Vec<Target>, TargetIds<'a>) {
@@ -123,10 +118,10 @@ impl<'a> Context<'a> {
                 ids.insert(&target.name.node, (None, target.name.span));
                 continue;
             };
-            if targets.len() == limits::TARGETS {
+            if targets.len() == event_routing::TARGETS {
                 self.limit(
                     target.name.span,
-                    format!("more than {} targets", limits::TARGETS),
+                    format!("more than {} targets", event_routing::TARGETS),
                     "target 17 and later",
                     "an account has at most 16 targets",
                 );
@@ -171,10 +166,13 @@ impl<'a> Context<'a> {
         ids: &TargetIds<'a>,
         actions: &Actions<'_>,
     ) -> Route {
-        if route.name.node.chars().count() > limits::ROUTE_NAME {
+        if route.name.node.chars().count() > event_routing::ROUTE_NAME {
             self.limit(
                 route.name.span,
-                format!("route name longer than {} characters", limits::ROUTE_NAME),
+                format!(
+                    "route name longer than {} characters",
+                    event_routing::ROUTE_NAME
+                ),
                 "too long",
                 "shorten the name",
             );
@@ -191,24 +189,24 @@ impl<'a> Context<'a> {
         let mut rules = Vec::new();
         let mut coverage = Coverage::default();
         for (index, rule) in route.rules.iter().enumerate() {
-            if index == limits::RULES_PER_ROUTE {
+            if index == event_routing::RULES_PER_ROUTE {
                 self.limit(
                     rule.span,
                     format!(
                         "route `{}` has more than {} rules",
                         route.name.node,
-                        limits::RULES_PER_ROUTE
+                        event_routing::RULES_PER_ROUTE
                     ),
                     "rule 11 and later",
                     "split the route in two",
                 );
             }
-            if rule.locations.len() > limits::LOCATIONS_PER_RULE {
+            if rule.locations.len() > event_routing::LOCATIONS_PER_RULE {
                 self.limit(
                     rule.span,
                     format!(
                         "rule lists more than {} locations",
-                        limits::LOCATIONS_PER_RULE
+                        event_routing::LOCATIONS_PER_RULE
                     ),
                     "too many locations",
                     "split the rule in two with the same targets",
@@ -217,13 +215,13 @@ impl<'a> Context<'a> {
             if rule
                 .targets
                 .as_ref()
-                .is_some_and(|t| t.len() > limits::TARGETS_PER_RULE)
+                .is_some_and(|t| t.len() > event_routing::TARGETS_PER_RULE)
             {
                 self.limit(
                     rule.span,
                     format!(
                         "rule sends to more than {} targets",
-                        limits::TARGETS_PER_RULE
+                        event_routing::TARGETS_PER_RULE
                     ),
                     "too many targets",
                     "use another route for the other targets: every matching route fires",

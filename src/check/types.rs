@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::fields::FieldDecl;
-use super::{CheckError, Context, REGEX_SIZE_LIMIT};
+use super::draft::FieldDecl;
+use super::{CheckError, CheckState, REGEX_SIZE_LIMIT};
 use crate::ast::{self, ClauseKind, TypeExpr};
 use crate::catalog::{BaseType, EnumValue, Level, Pattern};
 use crate::source::Span;
@@ -31,7 +31,7 @@ impl Resolved {
     }
 }
 
-impl<'a> Context<'a> {
+impl<'a> CheckState<'a> {
     /// Resolves every named type once, so that errors in a type are reported once.
     pub(super) fn resolve_types(&mut self) {
         let names: Vec<&'a str> = self.types.keys().copied().collect();

@@ -1,7 +1,6 @@
 //! Catalog + event -> decision: look up the action, validate, filter by event type, locate,
 //! route.
 
-pub mod config;
 mod crn;
 mod decision;
 mod engine;

@@ -3,7 +3,7 @@
 use std::io::Read as _;
 
 use rulec::catalog::EventType;
-use rulec::eval::config::check_event_types;
+use rulec::config::check_event_types;
 
 use crate::cli::{FAILED, OK, USAGE};
 

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::catalog::EventType;
+use crate::vocab::EventType;
 
 /// Cloudant's answer to a rejected configuration: `{"code":400,"error":"..."}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
@@ -39,7 +39,7 @@ impl ConfigError {
 ///
 /// ```
 /// use rulec::catalog::EventType;
-/// use rulec::eval::config::check_event_types;
+/// use rulec::config::check_event_types;
 ///
 /// let required = [EventType::Management];
 /// assert!(check_event_types(r#"{"types":["management","data"]}"#, &required).is_ok());

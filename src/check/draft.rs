@@ -1,0 +1,83 @@
+//! The working data the checker's passes build together: the services and actions declared so
+//! far, and the field declarations attached to them. `names` fills it, `fields` attaches to it,
+//! and `mod.rs` turns it into the catalog's lists.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use crate::ast;
+use crate::catalog::{Action, FieldRule, Service, ServiceId};
+use crate::source::Span;
+
+/// A field rule and where it was declared.
+#[derive(Debug, Clone)]
+pub(super) struct FieldDecl {
+    pub(super) rule: FieldRule,
+    pub(super) span: Span,
+}
+
+/// An action being checked.
+#[derive(Debug)]
+pub(super) struct ActionDraft {
+    pub(super) action: Action,
+    pub(super) span: Span,
+    pub(super) fields: Vec<FieldDecl>,
+    /// Indexes of the conditional constraints that apply to it.
+    pub(super) conditionals: Vec<u32>,
+}
+
+/// The services and actions declared so far; actions keyed by full name, so sorted.
+#[derive(Debug, Default)]
+pub(super) struct Actions<'a> {
+    pub(super) services: Vec<(Service, Vec<&'a ast::Service>)>,
+    pub(super) by_name: BTreeMap<String, ActionDraft>,
+    /// Actions declared so far per service, for declaration positions.
+    declared: Vec<usize>,
+}
+
+impl Actions<'_> {
+    /// The full names of a service's actions (`service.` prefixed, so a range of the map),
+    /// or of every action when `service` is `None`.
+    pub(super) fn names_in(&self, service: Option<&str>) -> impl Iterator<Item = &String> {
+        let prefix = service.map(|s| format!("{s}.")).unwrap_or_default();
+        self.by_name
+            .range(prefix.clone()..)
+            .map(|(name, _)| name)
+            .take_while(move |name| name.starts_with(&prefix))
+    }
+
+    /// Counts one more action of a service and returns how many came before it.
+    pub(super) fn count(&mut self, service: ServiceId) -> usize {
+        let index = service.index();
+        if self.declared.len() <= index {
+            self.declared.resize(index + 1, 0);
+        }
+        let slot = self.declared.get_mut(index);
+        slot.map_or(0, |n| {
+            *n += 1;
+            *n - 1
+        })
+    }
+
+    /// The services, the actions, and the actions' distinct field lists: actions whose
+    /// fields come from the same declarations share one list.
+    pub(super) fn finish(self) -> (Vec<Service>, Vec<Action>, Vec<Arc<[FieldRule]>>) {
+        let services = self.services.into_iter().map(|(s, _)| s).collect();
+        let mut sets: HashMap<Vec<Span>, u32> = HashMap::new();
+        let mut field_sets: Vec<Arc<[FieldRule]>> = Vec::new();
+        let actions = self
+            .by_name
+            .into_values()
+            .map(|mut d| {
+                d.action.conditionals = d.conditionals.into_boxed_slice();
+                let key: Vec<Span> = d.fields.iter().map(|f| f.span).collect();
+                d.action.field_set = *sets.entry(key).or_insert_with(|| {
+                    field_sets.push(d.fields.into_iter().map(|f| f.rule).collect());
+                    u32::try_from(field_sets.len() - 1).unwrap_or(u32::MAX)
+                });
+                d.action
+            })
+            .collect();
+        (services, actions, field_sets)
+    }
+}
