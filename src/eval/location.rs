@@ -41,7 +41,7 @@ pub(crate) fn locate<'a>(
                 None | Some(Value::Null) => "no `logSourceCRN` to locate the event by".to_owned(),
                 Some(other) => format!(
                     "`logSourceCRN` is {}, not a CRN string",
-                    super::validate::describe(other)
+                    super::validate::describe(super::rules::Shape::of(Some(other)))
                 ),
             };
             out.push(unroutable(

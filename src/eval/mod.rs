@@ -10,6 +10,7 @@ mod json;
 mod location;
 mod parse;
 mod route;
+mod rules;
 mod timestamp;
 mod validate;
 
@@ -174,7 +175,7 @@ impl<'c> Evaluator<'c> {
                 index,
                 &format!(
                     "an event is a JSON object, not {}",
-                    validate::describe(event)
+                    validate::describe(rules::Shape::of(Some(event)))
                 ),
             );
         }
@@ -223,7 +224,7 @@ impl<'c> Evaluator<'c> {
                         eval::TYPE_MISMATCH,
                         format!(
                             "`action` is {}, expected a string",
-                            validate::describe(other)
+                            validate::describe(rules::Shape::of(Some(other)))
                         ),
                     ),
                 };
@@ -313,14 +314,9 @@ impl<'c> Evaluator<'c> {
                 );
             }
         }
-        let flag = match event.get("dataEvent") {
-            Some(Value::Bool(b)) => Some(*b),
-            Some(Value::String(s)) if s == "true" || s == "false" => Some(s == "true"),
-            _ => None,
-        };
-        if let Some(flag) = flag {
-            let expected = action.event_type == EventType::Data;
-            if flag != expected {
+        if let Some(flag) = rules::data_flag(rules::Shape::of(event.get("dataEvent"))) {
+            if rules::contradicts(flag, action.event_type) {
+                let expected = !flag;
                 decision.violations.push(Violation {
                     code: eval::DATA_FLAG_MISMATCH,
                     path: "/dataEvent".into(),
@@ -340,11 +336,11 @@ impl<'c> Evaluator<'c> {
 
 /// Whether every comparison of a conditional constraint holds for the event.
 pub(crate) fn condition_holds(conditional: &Conditional, event: &Value) -> bool {
-    conditional.comparisons.iter().all(|c| {
+    rules::condition_holds(conditional, |c| {
         let found = validate::lookup(event, &c.path);
-        let equal = found.is_some_and(|v| same_literal(&v, &c.value));
-        equal == c.equal
+        rules::literal_equals(rules::Shape::of(found.as_deref()), &c.value)
     })
+    .unwrap_or(false)
 }
 
 /// The region (or `global`) an event's `logSourceCRN` names, before service overrides.
@@ -370,14 +366,6 @@ pub(crate) fn matched_route_rules(
 }
 
 pub(crate) use validate::lookup;
-
-/// JSON equality, with numbers compared by value (`200` equals `200.0`).
-fn same_literal(found: &Value, literal: &Value) -> bool {
-    match (found, literal) {
-        (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
-        _ => found == literal,
-    }
-}
 
 fn invalid_json(index: u64, message: &str) -> Decision<'static> {
     unreadable(

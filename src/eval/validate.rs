@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::crn::Crn;
 use super::decision::{Violation, ViolationLevel};
 use super::json::pointer;
+use super::rules::{self, Form, Membership, Num, Shape};
 use super::timestamp;
 use crate::catalog::{BaseType, FieldRule, Level};
 use crate::codes::eval;
@@ -45,16 +46,20 @@ pub(crate) fn check(
     out: &mut Vec<Violation>,
 ) {
     for rule in rules {
-        let mut checker = FieldCheck { rule, when, out };
-        match lookup(event, &rule.path) {
-            // `null` is how many producers write "not set": it counts as absent.
-            None => checker.missing(),
-            Some(value) if value.is_null() => checker.missing(),
-            Some(value) => checker.value(&value),
+        let found = lookup(event, &rule.path);
+        let value = Shape::of(found.as_deref());
+        if rules::is_clean(rule, value, is_crn) == Some(true) {
+            continue;
         }
+        FieldCheck { rule, when, out }.word(value);
     }
 }
 
+fn is_crn(text: &str) -> bool {
+    Crn::parse(text).is_some()
+}
+
+/// Words what is wrong with one value: the violations its rule reports.
 struct FieldCheck<'r, 'o> {
     rule: &'r FieldRule,
     when: Option<&'r str>,
@@ -84,6 +89,43 @@ impl FieldCheck<'_, '_> {
         });
     }
 
+    fn word(&mut self, value: Shape<'_>) {
+        let FieldRule {
+            path,
+            path_id: _,
+            missing: _,
+            ty,
+            quoted,
+            values: _,
+            patterns: _,
+            description: _,
+        } = self.rule;
+        match rules::form(*ty, value, is_crn) {
+            Some(Form::Missing) => self.missing(),
+            Some(Form::Fits(None)) => {}
+            Some(Form::Fits(Some(text))) => self.string(text),
+            Some(Form::Quoted) => {
+                let message = format!("`{path}` is {}, expected {}", describe(value), article(*ty));
+                let text = match value {
+                    Shape::String(text) => text.trim(),
+                    _ => "",
+                };
+                let help = Some(format!("send it unquoted: `{text}`"));
+                self.report(eval::TYPE_MISMATCH, *quoted, message, help);
+            }
+            Some(Form::Mismatch) | None => {
+                let help = match (ty, value) {
+                    (BaseType::Timestamp, Shape::String(text)) => timestamp::problem(text)
+                        .map(|problem| format!("{problem}; e.g. `2017-10-19T19:07:50.32+0000`")),
+                    (BaseType::Crn, Shape::String(_)) => Some("a CRN is `crn:v1:<cname>:<ctype>:<service>:<location>:<scope>:<instance>:<type>:<resource>`".into()),
+                    _ => None,
+                };
+                let message = format!("`{path}` is {}, expected {}", describe(value), article(*ty));
+                self.report(eval::TYPE_MISMATCH, Level::Error, message, help);
+            }
+        }
+    }
+
     fn missing(&mut self) {
         let rule = self.rule;
         if rule.missing == Level::Allow {
@@ -110,139 +152,68 @@ impl FieldCheck<'_, '_> {
         );
     }
 
-    fn value(&mut self, value: &Value) {
-        let rule = self.rule;
-        match (rule.ty, value) {
-            (BaseType::String, Value::String(s)) => self.string(s),
-            (BaseType::Timestamp, Value::String(s)) => match timestamp::problem(s) {
-                None => self.string(s),
-                Some(problem) => self.mismatch(
-                    value,
-                    "a timestamp",
-                    Some(format!("{problem}; e.g. `2017-10-19T19:07:50.32+0000`")),
-                ),
-            },
-            (BaseType::Crn, Value::String(s)) => {
-                if Crn::parse(s).is_some() {
-                    self.string(s);
-                } else {
-                    self.mismatch(value, "a CRN", Some("a CRN is `crn:v1:<cname>:<ctype>:<service>:<location>:<scope>:<instance>:<type>:<resource>`".into()));
-                }
-            }
-            (BaseType::Bool, Value::Bool(_))
-            | (BaseType::Number, Value::Number(_))
-            | (BaseType::Object, Value::Object(_))
-            | (BaseType::Array, Value::Array(_)) => {}
-            (BaseType::Integer, Value::Number(n)) if n.is_i64() || n.is_u64() => {}
-            (ty, Value::String(s)) if !ty.is_string() && quoted_fits(ty, s) => {
-                let message = format!(
-                    "`{}` is {}, expected {}",
-                    rule.path,
-                    describe(value),
-                    article(ty)
-                );
-                let help = Some(format!("send it unquoted: `{}`", s.trim()));
-                self.report(eval::TYPE_MISMATCH, rule.quoted, message, help);
-            }
-            (ty, _) => self.mismatch(value, article(ty), None),
-        }
-    }
-
-    fn mismatch(&mut self, value: &Value, expected: &str, help: Option<String>) {
-        let message = format!(
-            "`{}` is {}, expected {expected}",
-            self.rule.path,
-            describe(value)
-        );
-        self.report(eval::TYPE_MISMATCH, Level::Error, message, help);
-    }
-
     fn string(&mut self, text: &str) {
         let rule = self.rule;
-        if !rule.values.is_empty() {
-            match rule.values.iter().find(|v| v.value == text) {
-                Some(member) if member.level != Level::Allow => {
-                    let message = format!(
-                        "`{}` is `{text}`, which is accepted but discouraged",
-                        rule.path
-                    );
-                    let preferred: Vec<String> = rule
-                        .values
-                        .iter()
-                        .filter(|v| v.level == Level::Allow)
-                        .map(|v| format!("`{}`", v.value))
-                        .collect();
-                    self.report(
-                        eval::DISCOURAGED_VALUE,
-                        member.level,
-                        message,
-                        Some(format!("prefer one of {}", preferred.join(", "))),
-                    );
-                }
-                Some(_) => {}
-                None => {
-                    let allowed: Vec<String> = rule
-                        .values
-                        .iter()
-                        .map(|v| format!("`{}`", v.value))
-                        .collect();
-                    let message = format!(
-                        "`{}` is `{text}`, expected one of {}",
-                        rule.path,
-                        allowed.join(", ")
-                    );
-                    let exact_but_case = rule
-                        .values
-                        .iter()
-                        .find(|v| v.value.eq_ignore_ascii_case(text));
-                    let help = match exact_but_case {
-                        Some(v) => Some(format!(
-                            "values are case-sensitive: did you mean `{}`?",
-                            v.value
-                        )),
-                        None => {
-                            suggestion::closest(text, rule.values.iter().map(|v| v.value.as_str()))
-                                .map(|c| format!("did you mean `{c}`?"))
-                        }
-                    };
-                    self.report(eval::ENUM_MISMATCH, Level::Error, message, help);
-                }
-            }
-        }
-        for pattern in &rule.patterns {
-            if !pattern.is_match(text) {
+        match rules::membership(&rule.values, text) {
+            Membership::Unrestricted | Membership::Member(Level::Allow, _) => {}
+            Membership::Member(level, _) => {
                 let message = format!(
-                    "`{}` is `{}`, which does not match `/{}/`",
-                    rule.path,
-                    shorten(text),
-                    pattern.source()
+                    "`{}` is `{text}`, which is accepted but discouraged",
+                    rule.path
                 );
+                let preferred: Vec<String> = rule
+                    .values
+                    .iter()
+                    .filter(|v| v.level == Level::Allow)
+                    .map(|v| format!("`{}`", v.value))
+                    .collect();
                 self.report(
-                    eval::PATTERN_MISMATCH,
-                    pattern.level(),
+                    eval::DISCOURAGED_VALUE,
+                    level,
                     message,
-                    rule.description.clone(),
+                    Some(format!("prefer one of {}", preferred.join(", "))),
                 );
             }
+            Membership::Stranger => {
+                let allowed: Vec<String> = rule
+                    .values
+                    .iter()
+                    .map(|v| format!("`{}`", v.value))
+                    .collect();
+                let message = format!(
+                    "`{}` is `{text}`, expected one of {}",
+                    rule.path,
+                    allowed.join(", ")
+                );
+                let exact_but_case = rule
+                    .values
+                    .iter()
+                    .find(|v| v.value.eq_ignore_ascii_case(text));
+                let help = match exact_but_case {
+                    Some(v) => Some(format!(
+                        "values are case-sensitive: did you mean `{}`?",
+                        v.value
+                    )),
+                    None => suggestion::closest(text, rule.values.iter().map(|v| v.value.as_str()))
+                        .map(|c| format!("did you mean `{c}`?")),
+                };
+                self.report(eval::ENUM_MISMATCH, Level::Error, message, help);
+            }
         }
-    }
-}
-
-/// Whether a string holds a value of a non-string type.
-fn quoted_fits(ty: BaseType, text: &str) -> bool {
-    let text = text.trim();
-    match ty {
-        BaseType::Bool => text == "true" || text == "false",
-        BaseType::Integer => text.parse::<i64>().is_ok() || text.parse::<u64>().is_ok(),
-        BaseType::Number => text.parse::<f64>().is_ok_and(f64::is_finite),
-        BaseType::Object => {
-            text.starts_with('{')
-                && serde_json::from_str::<serde_json::Map<String, Value>>(text).is_ok()
+        for pattern in rules::unmatched(&rule.patterns, text) {
+            let message = format!(
+                "`{}` is `{}`, which does not match `/{}/`",
+                rule.path,
+                shorten(text),
+                pattern.source()
+            );
+            self.report(
+                eval::PATTERN_MISMATCH,
+                pattern.level(),
+                message,
+                rule.description.clone(),
+            );
         }
-        BaseType::Array => {
-            text.starts_with('[') && serde_json::from_str::<Vec<Value>>(text).is_ok()
-        }
-        BaseType::String | BaseType::Timestamp | BaseType::Crn => false,
     }
 }
 
@@ -260,14 +231,16 @@ fn article(ty: BaseType) -> &'static str {
 }
 
 /// `the string "x"`, `the number 3`, `an object`, ...: what a value is, for messages.
-pub(crate) fn describe(value: &Value) -> String {
+pub(crate) fn describe(value: Shape<'_>) -> String {
     match value {
-        Value::Null => "null".into(),
-        Value::Bool(b) => format!("`{b}`"),
-        Value::Number(n) => format!("the number `{n}`"),
-        Value::String(s) => format!("the string `\"{}\"`", shorten(s)),
-        Value::Array(_) => "an array".into(),
-        Value::Object(_) => "an object".into(),
+        Shape::Absent | Shape::Null => "null".into(),
+        Shape::Bool(b) => format!("`{b}`"),
+        Shape::Number(Num::Parsed(n)) => format!("the number `{n}`"),
+        Shape::Number(Num::Token(token)) => format!("the number `{token}`"),
+        Shape::String(s) => format!("the string `\"{}\"`", shorten(s)),
+        Shape::Array(_) => "an array".into(),
+        Shape::Object(_) => "an object".into(),
+        Shape::Opaque => "a value".into(),
     }
 }
 

@@ -9,18 +9,17 @@
 use std::borrow::Cow;
 use std::cell::Cell;
 
-use serde_json::Value;
-
 pub(crate) mod plan;
 pub(crate) mod scan;
 
 use scan::{Found, Kind, Scanned};
 
+use super::Context;
 use super::crn::Crn;
 use super::decision::{Decision, DropReason};
 use super::engine::{Engine, Plan};
-use super::{Context, timestamp};
-use crate::catalog::{Action, BaseType, Catalog, EventType, FieldRule, Level, PathId};
+use super::rules::{self, Num, Shape};
+use crate::catalog::{Action, Catalog, Conditional, FieldRule, PathId};
 
 /// The decision for `event` if it breaks no rule; `None` when the reference evaluator must
 /// decide.
@@ -138,96 +137,43 @@ impl<'a, 'c> View<'_, 'a, 'c> {
 
     /// Whether a value draws no report (error or warning) from its rule.
     fn passes(&self, rule: &FieldRule, found: Found) -> bool {
+        rules::is_clean(rule, self.shape(found), |_| self.crn(found).is_some()) == Some(true)
+    }
+
+    /// A found value as the rules see it.
+    fn shape(&self, found: Found) -> Shape<'a> {
         let text = || scan::text(self.scanned, found).unwrap_or_default();
         match found.kind {
-            Kind::Absent | Kind::Null => rule.missing == Level::Allow,
-            Kind::String => {
-                let text = text();
-                let form = match rule.ty {
-                    BaseType::String => true,
-                    BaseType::Timestamp => timestamp::problem(text).is_none(),
-                    BaseType::Crn => self.crn(found).is_some(),
-                    _ => false,
-                };
-                form && string_passes(rule, text)
-            }
-            Kind::True | Kind::False => rule.ty == BaseType::Bool,
-            Kind::Number => match rule.ty {
-                BaseType::Number => true,
-                BaseType::Integer => number(text()).is_some_and(|n| n.is_i64() || n.is_u64()),
-                _ => false,
-            },
-            Kind::Object => rule.ty == BaseType::Object,
-            Kind::Array => rule.ty == BaseType::Array,
-            Kind::Escaped => false,
+            Kind::Absent => Shape::Absent,
+            Kind::Null => Shape::Null,
+            Kind::True => Shape::Bool(true),
+            Kind::False => Shape::Bool(false),
+            Kind::Number => Shape::Number(Num::Token(text())),
+            Kind::String => Shape::String(text()),
+            Kind::Object => Shape::Object(None),
+            Kind::Array => Shape::Array(None),
+            Kind::Escaped => Shape::Opaque,
         }
     }
 
     /// Whether every comparison of a condition holds; `None` if unsure.
-    fn holds(&self, conditional: &crate::catalog::Conditional) -> Option<bool> {
-        for comparison in &conditional.comparisons {
+    fn holds(&self, conditional: &Conditional) -> Option<bool> {
+        rules::condition_holds(conditional, |comparison| {
             let found = self.at(comparison.path_id)?;
-            let text = || scan::text(self.scanned, found);
-            let equal = match (found.kind, &comparison.value) {
-                (Kind::Absent, _) => false,
-                (Kind::Null, literal) => literal.is_null(),
-                (Kind::True, literal) => *literal == Value::Bool(true),
-                (Kind::False, literal) => *literal == Value::Bool(false),
-                (Kind::Number, Value::Number(literal)) => {
-                    number(text()?)?.as_f64() == literal.as_f64()
-                }
-                (Kind::String, Value::String(literal)) => text()? == literal,
-                (Kind::Number | Kind::String | Kind::Object | Kind::Array, literal)
-                    if !literal.is_array() && !literal.is_object() =>
-                {
-                    false
-                }
-                _ => return None,
-            };
-            if equal != comparison.equal {
-                return Some(false);
-            }
-        }
-        Some(true)
+            rules::literal_equals(self.shape(found), &comparison.value)
+        })
     }
 
-    /// `Some` unless `dataEvent` contradicts the action's type.
+    /// `Some` unless `dataEvent` contradicts the action's type, or is a value not decoded.
     fn data_flag_agrees(&self, action: &Action, node: u32) -> Option<()> {
-        let found = self.get(node)?;
-        let flag = match found.kind {
-            Kind::True => Some(true),
-            Kind::False => Some(false),
-            Kind::String => match scan::text(self.scanned, found)? {
-                "true" => Some(true),
-                "false" => Some(false),
-                _ => None,
-            },
-            Kind::Escaped => return None,
-            _ => None,
-        };
-        let expected = action.event_type == EventType::Data;
-        flag.is_none_or(|flag| flag == expected).then_some(())
+        let value = self.shape(self.get(node)?);
+        if matches!(value, Shape::Opaque) {
+            return None;
+        }
+        let flag = rules::data_flag(value);
+        flag.is_none_or(|flag| !rules::contradicts(flag, action.event_type))
+            .then_some(())
     }
-}
-
-/// Whether a string value draws no report from its rule's enum and patterns.
-fn string_passes(rule: &FieldRule, text: &str) -> bool {
-    let member = rule.values.is_empty()
-        || rule
-            .values
-            .iter()
-            .find(|v| v.value == text)
-            .is_some_and(|v| v.level == Level::Allow);
-    member
-        && rule
-            .patterns
-            .iter()
-            .all(|p| p.level() == Level::Allow || p.is_match(text))
-}
-
-/// A number token as `serde_json` reads it.
-fn number(token: &str) -> Option<serde_json::Number> {
-    serde_json::from_str(token).ok()
 }
 
 #[cfg(test)]
