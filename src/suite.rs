@@ -203,10 +203,10 @@ pub fn run(engine: &Engine, suites: &[Suite]) -> Report {
                         .types
                         .as_deref()
                         .map_or_else(Context::defaults, Context::with_types);
-                    let decision = Evaluator::new(engine)
+                    let (decision, trace) = Evaluator::new(engine)
                         .with_context(context)
-                        .evaluate_value(&event, index as u64);
-                    coverage.record(catalog, &event, &decision);
+                        .evaluate_traced(&event, index as u64);
+                    coverage.record(catalog, &trace);
                     result.failures = compare(&case.expect, &decision);
                     result.decision = Some(decision.into_owned());
                 }
@@ -217,15 +217,16 @@ pub fn run(engine: &Engine, suites: &[Suite]) -> Report {
     Report { results, coverage }
 }
 
-fn event(suite: &Suite, case: &Case) -> Result<Value, String> {
+/// A case's event as bytes, decided as `rulec eval` decides a line: an event file verbatim
+/// (so duplicate keys and size limits apply), an inline event as its JSON.
+fn event(suite: &Suite, case: &Case) -> Result<Vec<u8>, String> {
     match (&case.event, &case.event_file) {
-        (Some(event), None) => Ok(event.clone()),
+        (Some(event), None) => serde_json::to_vec(event)
+            .map_err(|e| format!("the inline event cannot be written as JSON: {e}")),
         (None, Some(file)) => {
             let path = suite.path.parent().unwrap_or(Path::new(".")).join(file);
-            let text = std::fs::read(&path)
-                .map_err(|e| format!("cannot read event file `{}`: {e}", path.display()))?;
-            serde_json::from_slice(&text)
-                .map_err(|e| format!("event file `{}` is not JSON: {e}", path.display()))
+            std::fs::read(&path)
+                .map_err(|e| format!("cannot read event file `{}`: {e}", path.display()))
         }
         (Some(_), Some(_)) => Err("give `event` or `event_file`, not both".into()),
         (None, None) => Err("give the event inline (`event:`) or in a file (`event_file:`)".into()),

@@ -125,3 +125,22 @@ fn an_event_file_is_read_relative_to_the_suite() {
     let (code, stdout, _) = rulec(&["test", "."], &dir);
     assert_eq!(code, 0, "{stdout}");
 }
+
+#[test]
+fn an_event_file_is_decided_from_its_bytes_as_rulec_eval_decides_it() {
+    let dir = scratch(
+        "bytes",
+        "cases:\n  - name: a repeated key\n    event_file: events/twice.json\n    expect: {verdict: reject, violations: [eval::duplicate_key]}\n  - name: not JSON\n    event_file: events/broken.json\n    expect: {verdict: reject, violations: [eval::invalid_json]}\n",
+    );
+    std::fs::create_dir_all(dir.join("events")).unwrap();
+    let twice = PULL.replacen(
+        "\"outcome\":\"success\"",
+        "\"outcome\":\"success\",\"outcome\":\"failure\"",
+        1,
+    );
+    std::fs::write(dir.join("events/twice.json"), twice).unwrap();
+    std::fs::write(dir.join("events/broken.json"), &PULL[..40]).unwrap();
+    let (code, stdout, stderr) = rulec(&["test", "."], &dir);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("2 passed, 0 failed"), "{stdout}");
+}

@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::crn::Crn;
 use super::decision::{Violation, ViolationLevel};
+use super::trace::Trace;
 use crate::catalog::{Catalog, Service};
 use crate::codes::eval;
 use crate::suggestion;
@@ -26,6 +27,7 @@ pub(crate) fn locate<'a>(
     service: &'a Service,
     event: &'a Value,
     out: &mut Vec<Violation>,
+    trace: Option<&mut Trace>,
 ) -> Option<Place<'a>> {
     let unroutable = |message: String, help: &str| Violation {
         code: eval::UNROUTABLE,
@@ -79,8 +81,13 @@ pub(crate) fn locate<'a>(
         ));
         return None;
     };
-    match moved(service, region, zone) {
-        Some(to) => Some(Place {
+    let over = applied_override(service, region, zone);
+    if let Some(trace) = trace {
+        trace.location = Some(region.to_owned());
+        trace.override_applied = over;
+    }
+    match over.and_then(|i| service.overrides.get(i)) {
+        Some((_, to)) => Some(Place {
             location: to,
             zone: None,
         }),
@@ -94,12 +101,12 @@ pub(crate) fn locate<'a>(
 /// Where the service's overrides move an event located in `region` (and `zone`): the zone's
 /// override first, then the region's; `None` when neither is overridden.
 pub(crate) fn moved<'s>(service: &'s Service, region: &str, zone: Option<&str>) -> Option<&'s str> {
-    let moved = |from: &str| {
-        service
-            .overrides
-            .iter()
-            .find(|(f, _)| f == from)
-            .map(|(_, to)| to.as_str())
-    };
-    zone.and_then(moved).or_else(|| moved(region))
+    let over = applied_override(service, region, zone)?;
+    service.overrides.get(over).map(|(_, to)| to.as_str())
+}
+
+/// The index of the override that applies to `region` (and `zone`), if any.
+fn applied_override(service: &Service, region: &str, zone: Option<&str>) -> Option<usize> {
+    let find = |from: &str| service.overrides.iter().position(|(f, _)| f == from);
+    zone.and_then(find).or_else(|| find(region))
 }

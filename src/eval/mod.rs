@@ -10,8 +10,9 @@ mod json;
 mod location;
 mod parse;
 mod route;
-mod rules;
+pub(crate) mod rules;
 mod timestamp;
+mod trace;
 mod validate;
 
 use std::borrow::Cow;
@@ -23,10 +24,11 @@ pub use decision::{Decision, DropReason, Verdict, Violation, ViolationLevel};
 pub use engine::Engine;
 pub use input::{EventReader, LINE_CAP};
 pub use parse::MAX_EVENT_BYTES;
+pub use trace::{FieldHit, Owner, Trace};
 
 use parse::ParseError;
 
-use crate::catalog::{Action, Catalog, Conditional, EventType, Service};
+use crate::catalog::{Action, ActionId, Catalog, EventType};
 use crate::codes::eval;
 use crate::suggestion;
 
@@ -121,6 +123,19 @@ impl<'c> Evaluator<'c> {
     /// for checking that, and for measuring the fast path against it.
     #[must_use]
     pub fn evaluate_reference(&self, event: &[u8], index: u64) -> Decision<'c> {
+        self.reference(event, index, None)
+    }
+
+    /// The decision as [`Evaluator::evaluate`] makes it, and what it exercised of the catalog:
+    /// the reference evaluator, recording each item where it decides it. For coverage.
+    #[must_use]
+    pub fn evaluate_traced(&self, event: &[u8], index: u64) -> (Decision<'c>, Trace) {
+        let mut trace = Trace::default();
+        let decision = self.reference(event, index, Some(&mut trace));
+        (decision, trace)
+    }
+
+    fn reference(&self, event: &[u8], index: u64, trace: Option<&mut Trace>) -> Decision<'c> {
         if event.len() > self.max_event_bytes {
             return unreadable(
                 index,
@@ -135,7 +150,7 @@ impl<'c> Evaluator<'c> {
             );
         }
         match parse::parse(event) {
-            Ok(value) => self.evaluate_value(&value, index),
+            Ok(value) => self.decide_value(&value, index, trace),
             Err(ParseError::Json(error)) => invalid_json(index, &format!("not JSON: {error}")),
             Err(ParseError::DuplicateKey { object, key }) => unreadable(
                 index,
@@ -170,6 +185,15 @@ impl<'c> Evaluator<'c> {
     /// The decision for an event already parsed.
     #[must_use]
     pub fn evaluate_value(&self, event: &Value, index: u64) -> Decision<'c> {
+        self.decide_value(event, index, None)
+    }
+
+    fn decide_value(
+        &self,
+        event: &Value,
+        index: u64,
+        mut trace: Option<&mut Trace>,
+    ) -> Decision<'c> {
         if !event.is_object() {
             return invalid_json(
                 index,
@@ -185,14 +209,26 @@ impl<'c> Evaluator<'c> {
             self.catalog.envelope(),
             None,
             &mut decision.violations,
+            trace
+                .as_deref_mut()
+                .map(|t| (Owner::Envelope, &mut t.fields)),
         );
         let action = self.action(event, &mut decision);
-        let Some(action) = action else {
+        let Some((id, action)) = action else {
             return decision;
         };
-        self.validate_action(event, action, &mut decision);
+        if let Some(trace) = trace.as_deref_mut() {
+            trace.action = Some(id);
+        }
+        self.validate_action(event, id, action, &mut decision, trace.as_deref_mut());
         let place = self.catalog.service(action.service).and_then(|service| {
-            location::locate(self.catalog, service, event, &mut decision.violations)
+            location::locate(
+                self.catalog,
+                service,
+                event,
+                &mut decision.violations,
+                trace.as_deref_mut(),
+            )
         });
         if decision.has_errors() {
             decision.location = place.map(|p| Cow::Owned(p.location.to_owned()));
@@ -207,12 +243,12 @@ impl<'c> Evaluator<'c> {
             return decision;
         };
         decision.location = Some(Cow::Owned(place.location.to_owned()));
-        decision.settle(route::route(self.catalog, action, &place).map(Cow::Owned));
+        decision.settle(route::route(self.catalog, action, &place, trace).map(Cow::Owned));
         decision
     }
 
     /// Finds the event's action in the catalog, recording what the decision learns.
-    fn action(&self, event: &Value, decision: &mut Decision<'c>) -> Option<&'c Action> {
+    fn action(&self, event: &Value, decision: &mut Decision<'c>) -> Option<(ActionId, &'c Action)> {
         let Some(name) = event.get("action").and_then(Value::as_str) else {
             if !decision.violations.iter().any(|v| v.path == "/action") {
                 let (code, message) = match event.get("action") {
@@ -242,8 +278,8 @@ impl<'c> Evaluator<'c> {
         let found = self
             .catalog
             .action_id(name)
-            .and_then(|id| self.catalog.action(id));
-        let Some(action) = found else {
+            .and_then(|id| Some((id, self.catalog.action(id)?)));
+        let Some((id, action)) = found else {
             let dotted = name.replace(',', ".");
             let help = self
                 .catalog
@@ -290,27 +326,41 @@ impl<'c> Evaluator<'c> {
             .service(action.service)
             .map(|s| Cow::Borrowed(s.name.as_str()));
         decision.event_type = Some(action.event_type);
-        Some(action)
+        Some((id, action))
     }
 
     /// The action's fields, its conditional constraints, and the `dataEvent` flag.
-    fn validate_action(&self, event: &Value, action: &Action, decision: &mut Decision<'_>) {
+    fn validate_action(
+        &self,
+        event: &Value,
+        id: ActionId,
+        action: &Action,
+        decision: &mut Decision<'_>,
+        mut trace: Option<&mut Trace>,
+    ) {
         validate::check(
             event,
             self.catalog.fields(action),
             None,
             &mut decision.violations,
+            trace
+                .as_deref_mut()
+                .map(|t| (Owner::Action(id), &mut t.fields)),
         );
         for index in &action.conditionals {
             let Some(conditional) = self.catalog.conditionals().get(*index as usize) else {
                 continue;
             };
-            if condition_holds(conditional, event) {
+            if rules::holds_on_tree(conditional, event) {
+                if let Some(trace) = trace.as_deref_mut() {
+                    trace.conditionals.push(*index);
+                }
                 validate::check(
                     event,
                     &conditional.fields,
                     Some(&conditional.condition),
                     &mut decision.violations,
+                    None,
                 );
             }
         }
@@ -333,39 +383,6 @@ impl<'c> Evaluator<'c> {
         }
     }
 }
-
-/// Whether every comparison of a conditional constraint holds for the event.
-pub(crate) fn condition_holds(conditional: &Conditional, event: &Value) -> bool {
-    rules::condition_holds(conditional, |c| {
-        let found = validate::lookup(event, &c.path);
-        rules::literal_equals(rules::Shape::of(found.as_deref()), &c.value)
-    })
-    .unwrap_or(false)
-}
-
-/// The region (or `global`) an event's `logSourceCRN` names, before service overrides.
-pub(crate) fn resolved_location<'c>(catalog: &'c Catalog, event: &Value) -> Option<&'c str> {
-    let crn = Crn::parse(event.get("logSourceCRN")?.as_str()?)?;
-    match crn.location() {
-        crate::vocab::GLOBAL => Some(crate::vocab::GLOBAL),
-        raw => catalog.resolve(raw).map(|p| p.region.as_str()),
-    }
-}
-
-/// The `(route, rule)` pairs that fire for an event, as routing decides them.
-pub(crate) fn matched_route_rules(
-    catalog: &Catalog,
-    action: &Action,
-    service: &Service,
-    event: &Value,
-) -> Vec<(usize, usize)> {
-    let mut ignored = Vec::new();
-    location::locate(catalog, service, event, &mut ignored)
-        .map(|place| route::matched_rules(catalog, action, &place).collect())
-        .unwrap_or_default()
-}
-
-pub(crate) use validate::lookup;
 
 fn invalid_json(index: u64, message: &str) -> Decision<'static> {
     unreadable(

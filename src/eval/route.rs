@@ -3,10 +3,11 @@
 
 use super::decision::DropReason;
 use super::location::Place;
+use super::trace::Trace;
 use crate::catalog::{Action, Catalog, LocationMatch, Route, glob_matches};
 
 /// The rule that fired in each route that admits the event: `(route index, rule index)`.
-pub(crate) fn matched_rules<'c>(
+fn matched_rules<'c>(
     catalog: &'c Catalog,
     action: &'c Action,
     place: &'c Place<'_>,
@@ -25,16 +26,21 @@ pub(crate) fn matched_rules<'c>(
         })
 }
 
-/// The targets an event goes to, in order of first appearance, or why it goes nowhere.
+/// The targets an event goes to, in order of first appearance, or why it goes nowhere. With
+/// `trace`, the rules that matched and whether the defaults applied are recorded.
 pub(crate) fn route(
     catalog: &Catalog,
     action: &Action,
     place: &Place<'_>,
+    mut trace: Option<&mut Trace>,
 ) -> Result<Vec<String>, DropReason> {
     let mut targets: Vec<String> = Vec::new();
     let mut matched = false;
     for (r, rule) in matched_rules(catalog, action, place) {
         matched = true;
+        if let Some(trace) = trace.as_deref_mut() {
+            trace.route_rules.push((r, rule));
+        }
         let Some(rule) = catalog
             .routes()
             .get(r)
@@ -66,6 +72,9 @@ pub(crate) fn route(
     if defaults.is_empty() {
         Err(DropReason::NoMatchingRoute)
     } else {
+        if let Some(trace) = trace {
+            trace.default_targets = true;
+        }
         Ok(defaults)
     }
 }

@@ -10,6 +10,7 @@ use super::decision::{Violation, ViolationLevel};
 use super::json::pointer;
 use super::rules::{self, Form, Membership, Num, Shape};
 use super::timestamp;
+use super::trace::{FieldHit, Owner};
 use crate::catalog::{BaseType, FieldRule, Level};
 use crate::codes::eval;
 use crate::suggestion;
@@ -39,15 +40,21 @@ pub(crate) fn lookup<'v>(value: &'v Value, path: &str) -> Option<Cow<'v, Value>>
 
 /// Checks `rules` against `event`, adding a violation for each broken constraint. `when` is
 /// the condition that made the rules apply, quoted in messages.
+///
+/// With `hits`, each field the event has is recorded for its owner.
 pub(crate) fn check(
     event: &Value,
     rules: &[FieldRule],
     when: Option<&str>,
     out: &mut Vec<Violation>,
+    mut hits: Option<(Owner, &mut Vec<FieldHit>)>,
 ) {
-    for rule in rules {
+    for (field, rule) in rules.iter().enumerate() {
         let found = lookup(event, &rule.path);
         let value = Shape::of(found.as_deref());
+        if let (Some((owner, hits)), Some(_)) = (hits.as_mut(), &found) {
+            hits.push(hit(*owner, field, rule, value));
+        }
         if rules::is_clean(rule, value, is_crn) == Some(true) {
             continue;
         }
@@ -57,6 +64,25 @@ pub(crate) fn check(
 
 fn is_crn(text: &str) -> bool {
     Crn::parse(text).is_some()
+}
+
+/// What a present value exercised of its rule: the enum member it is, and whether it reached
+/// the patterns.
+fn hit(owner: Owner, field: usize, rule: &FieldRule, value: Shape<'_>) -> FieldHit {
+    let text = match rules::form(rule.ty, value, is_crn) {
+        Some(Form::Fits(text)) => text,
+        _ => None,
+    };
+    let member = text.and_then(|text| match rules::membership(&rule.values, text) {
+        Membership::Member(_, member) => rule.values.iter().position(|v| std::ptr::eq(v, member)),
+        Membership::Unrestricted | Membership::Stranger => None,
+    });
+    FieldHit {
+        owner,
+        field,
+        member,
+        patterns_tested: text.is_some() && !rule.patterns.is_empty(),
+    }
 }
 
 /// Words what is wrong with one value: the violations its rule reports.

@@ -5,7 +5,8 @@ use serde_json::{Map, Value};
 use super::rng::Rng;
 use super::scene::Scene;
 use crate::catalog::{Action, BaseType, Catalog, FieldRule, Level};
-use crate::eval::{Crn, condition_holds};
+use crate::eval::Crn;
+use crate::eval::rules::holds_on_tree;
 
 /// How often an optional field is present, in percent.
 const OPTIONAL_PERCENT: u64 = 70;
@@ -59,7 +60,7 @@ impl<'c> Draft<'c> {
         }
         let held: Vec<&FieldRule> = conditionals
             .iter()
-            .filter(|c| condition_holds(c, &draft.event))
+            .filter(|c| holds_on_tree(c, &draft.event))
             .flat_map(|c| &c.fields)
             .collect();
         if !held.is_empty() {

@@ -1,10 +1,12 @@
 //! Which constraints test cases exercised: actions, locations, overrides, fields, enum
 //! members, patterns, conditional constraints and route rules.
-
-use serde_json::Value;
+//!
+//! The evaluator records what it exercised ([`Trace`]); this module only counts. Items are
+//! found by id (action, field position, conditional, route rule), never by label.
 
 use crate::catalog::{Catalog, FieldRule};
-use crate::eval::{self, Decision};
+use crate::eval::{Owner, Trace};
+use crate::vocab::GLOBAL;
 
 /// One thing a case can exercise.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,11 +34,74 @@ impl Category {
     }
 }
 
+/// The kinds of item, in the order of [`Coverage::categories`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Actions,
+    Locations,
+    Overrides,
+    Fields,
+    EnumMembers,
+    Patterns,
+    Conditionals,
+    RouteRules,
+}
+
+impl Kind {
+    const ALL: [Kind; 8] = [
+        Kind::Actions,
+        Kind::Locations,
+        Kind::Overrides,
+        Kind::Fields,
+        Kind::EnumMembers,
+        Kind::Patterns,
+        Kind::Conditionals,
+        Kind::RouteRules,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Actions => "actions",
+            Kind::Locations => "locations",
+            Kind::Overrides => "location overrides",
+            Kind::Fields => "fields",
+            Kind::EnumMembers => "enum members",
+            Kind::Patterns => "patterns",
+            Kind::Conditionals => "conditional constraints",
+            Kind::RouteRules => "route rules",
+        }
+    }
+}
+
 /// Coverage of a catalog by a set of cases.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Coverage {
     /// One category per kind of item.
     pub categories: Vec<Category>,
+    /// Where each id's items are, to mark them in O(1).
+    slots: Slots,
+}
+
+/// The position of each catalog item among its category's items.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Slots {
+    /// Per owner (the envelope, then each action): per field, its item, its first enum
+    /// member's item and its first pattern's item.
+    fields: Vec<Vec<FieldSlots>>,
+    /// Per service: the item of its first override.
+    overrides: Vec<usize>,
+    /// Per route: the item of its first rule.
+    rules: Vec<usize>,
+    /// The item of the default targets, when there are any.
+    defaults: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FieldSlots {
+    field: usize,
+    members: usize,
+    patterns: usize,
+    pattern_count: usize,
 }
 
 fn item(label: String) -> Item {
@@ -46,30 +111,43 @@ fn item(label: String) -> Item {
     }
 }
 
-/// The coverage items of a list of field rules, owned by `owner` (`envelope` or an action).
-fn field_items(owner: &str, fields: &[FieldRule], out: &mut [Vec<Item>; 3]) {
-    for field in fields {
-        out[0].push(item(format!("{owner}: `{}`", field.path)));
-        for value in &field.values {
-            out[1].push(item(format!(
-                "{owner}: `{}` = `{}`",
-                field.path, value.value
-            )));
-        }
-        for pattern in &field.patterns {
-            out[2].push(item(format!(
-                "{owner}: `{}` matches `/{}/`",
-                field.path,
-                pattern.source()
-            )));
-        }
-    }
+/// Appends the items of a list of field rules owned by `owner` (`envelope` or an action), and
+/// returns where each field's items are.
+fn field_items(owner: &str, fields: &[FieldRule], items: &mut [Vec<Item>; 3]) -> Vec<FieldSlots> {
+    let [field_items, members, patterns] = items;
+    fields
+        .iter()
+        .map(|field| {
+            let slots = FieldSlots {
+                field: field_items.len(),
+                members: members.len(),
+                patterns: patterns.len(),
+                pattern_count: field.patterns.len(),
+            };
+            field_items.push(item(format!("{owner}: `{}`", field.path)));
+            for value in &field.values {
+                members.push(item(format!(
+                    "{owner}: `{}` = `{}`",
+                    field.path, value.value
+                )));
+            }
+            for pattern in &field.patterns {
+                patterns.push(item(format!(
+                    "{owner}: `{}` matches `/{}/`",
+                    field.path,
+                    pattern.source()
+                )));
+            }
+            slots
+        })
+        .collect()
 }
 
 impl Coverage {
     /// Every item of the catalog, none exercised yet.
     #[must_use]
     pub fn of(catalog: &Catalog) -> Self {
+        let mut slots = Slots::default();
         let actions = catalog
             .actions()
             .iter()
@@ -80,154 +158,117 @@ impl Coverage {
             .iter()
             .map(|r| item(r.name.clone()))
             .collect();
-        locations.push(item(crate::vocab::GLOBAL.into()));
-        let overrides = catalog
-            .services()
-            .iter()
-            .flat_map(|s| {
-                s.overrides
-                    .iter()
-                    .map(move |(from, to)| item(format!("{}: `{from}` -> `{to}`", s.name)))
-            })
-            .collect();
+        locations.push(item(GLOBAL.into()));
+        let mut overrides = Vec::new();
+        for service in catalog.services() {
+            slots.overrides.push(overrides.len());
+            for (from, to) in &service.overrides {
+                overrides.push(item(format!("{}: `{from}` -> `{to}`", service.name)));
+            }
+        }
         let mut fields = [Vec::new(), Vec::new(), Vec::new()];
-        field_items("envelope", catalog.envelope(), &mut fields);
+        slots
+            .fields
+            .push(field_items("envelope", catalog.envelope(), &mut fields));
         for action in catalog.actions() {
-            field_items(&action.name, catalog.fields(action), &mut fields);
+            let own = field_items(&action.name, catalog.fields(action), &mut fields);
+            slots.fields.push(own);
         }
         let conditionals = catalog
             .conditionals()
             .iter()
             .map(|c| item(format!("when {}", c.condition)))
             .collect();
-        let mut rules: Vec<Item> = catalog
-            .routes()
-            .iter()
-            .flat_map(|r| {
-                (1..=r.rules.len()).map(move |i| item(format!("route `{}` rule {i}", r.name)))
-            })
-            .collect();
+        let mut rules: Vec<Item> = Vec::new();
+        for route in catalog.routes() {
+            slots.rules.push(rules.len());
+            for i in 1..=route.rules.len() {
+                rules.push(item(format!("route `{}` rule {i}", route.name)));
+            }
+        }
         if !catalog.default_targets().is_empty() {
+            slots.defaults = Some(rules.len());
             rules.push(item("default targets".into()));
         }
         let [fields, members, patterns] = fields;
+        let items = [
+            actions,
+            locations,
+            overrides,
+            fields,
+            members,
+            patterns,
+            conditionals,
+            rules,
+        ];
         Self {
-            categories: vec![
-                Category {
-                    name: "actions",
-                    items: actions,
-                },
-                Category {
-                    name: "locations",
-                    items: locations,
-                },
-                Category {
-                    name: "location overrides",
-                    items: overrides,
-                },
-                Category {
-                    name: "fields",
-                    items: fields,
-                },
-                Category {
-                    name: "enum members",
-                    items: members,
-                },
-                Category {
-                    name: "patterns",
-                    items: patterns,
-                },
-                Category {
-                    name: "conditional constraints",
-                    items: conditionals,
-                },
-                Category {
-                    name: "route rules",
-                    items: rules,
-                },
-            ],
+            categories: Kind::ALL
+                .into_iter()
+                .zip(items)
+                .map(|(kind, items)| Category {
+                    name: kind.name(),
+                    items,
+                })
+                .collect(),
+            slots,
         }
     }
 
-    fn mark(&mut self, category: usize, label: &str) {
-        if let Some(item) = self
-            .categories
-            .get_mut(category)
-            .and_then(|c| c.items.iter_mut().find(|i| i.label == label))
-        {
+    fn mark(&mut self, kind: Kind, at: Option<usize>) {
+        let item = at.and_then(|at| {
+            self.categories
+                .get_mut(kind as usize)
+                .and_then(|c| c.items.get_mut(at))
+        });
+        if let Some(item) = item {
             item.covered = true;
         }
     }
 
-    /// Marks what one evaluated event exercised.
-    pub fn record(&mut self, catalog: &Catalog, event: &Value, decision: &Decision) {
-        self.record_fields("envelope", catalog.envelope(), event);
-        let Some(action) = decision
-            .action
-            .as_deref()
-            .and_then(|a| catalog.action_id(a))
-            .and_then(|id| catalog.action(id))
-        else {
-            return;
-        };
-        self.mark(0, &action.name);
-        self.record_fields(&action.name, catalog.fields(action), event);
-        for index in &action.conditionals {
-            if let Some(conditional) = catalog.conditionals().get(*index as usize) {
-                if eval::condition_holds(conditional, event) {
-                    // By position: two conditions may read the same.
-                    if let Some(item) = self
-                        .categories
-                        .get_mut(6)
-                        .and_then(|c| c.items.get_mut(*index as usize))
-                    {
-                        item.covered = true;
-                    }
-                }
-            }
+    /// Marks what one evaluated event exercised, as its evaluation recorded it.
+    pub fn record(&mut self, catalog: &Catalog, trace: &Trace) {
+        if let Some(action) = trace.action {
+            self.mark(Kind::Actions, Some(action.index()));
         }
-        let Some(service) = catalog.service(action.service) else {
-            return;
-        };
-        let Some(raw) = eval::resolved_location(catalog, event) else {
-            return;
-        };
-        self.mark(1, raw);
-        if let Some((from, to)) = service.overrides.iter().find(|(from, _)| from == raw) {
-            self.mark(2, &format!("{}: `{from}` -> `{to}`", service.name));
-        }
-        if decision.location.is_none() || decision.verdict == eval::Verdict::Reject {
-            return;
-        }
-        let routed: Vec<(usize, usize)> =
-            eval::matched_route_rules(catalog, action, service, event);
-        for (route, rule) in &routed {
-            if let Some(route) = catalog.routes().get(*route) {
-                self.mark(7, &format!("route `{}` rule {}", route.name, rule + 1));
-            }
-        }
-        if routed.is_empty() && !catalog.default_targets().is_empty() {
-            self.mark(7, "default targets");
-        }
-    }
-
-    fn record_fields(&mut self, owner: &str, fields: &[FieldRule], event: &Value) {
-        for field in fields {
-            let Some(value) = eval::lookup(event, &field.path) else {
+        for hit in &trace.fields {
+            let owner = match hit.owner {
+                Owner::Envelope => 0,
+                Owner::Action(action) => action.index() + 1,
+            };
+            let Some(slots) = self.slots.fields.get(owner).and_then(|f| f.get(hit.field)) else {
                 continue;
             };
-            self.mark(3, &format!("{owner}: `{}`", field.path));
-            if let Value::String(text) = &*value {
-                if field.values.iter().any(|v| v.value == *text) {
-                    self.mark(4, &format!("{owner}: `{}` = `{text}`", field.path));
-                }
-                for pattern in &field.patterns {
-                    self.mark(
-                        5,
-                        &format!("{owner}: `{}` matches `/{}/`", field.path, pattern.source()),
-                    );
+            let slots = *slots;
+            self.mark(Kind::Fields, Some(slots.field));
+            self.mark(Kind::EnumMembers, hit.member.map(|m| slots.members + m));
+            if hit.patterns_tested {
+                for p in 0..slots.pattern_count {
+                    self.mark(Kind::Patterns, Some(slots.patterns + p));
                 }
             }
+        }
+        for conditional in &trace.conditionals {
+            self.mark(Kind::Conditionals, Some(*conditional as usize));
+        }
+        if let Some(location) = &trace.location {
+            let at = catalog
+                .regions()
+                .iter()
+                .position(|r| r.name == *location)
+                .or_else(|| (location == GLOBAL).then_some(catalog.regions().len()));
+            self.mark(Kind::Locations, at);
+        }
+        if let (Some(over), Some(action)) = (trace.override_applied, trace.action) {
+            let service = catalog.action(action).map(|a| a.service.index());
+            let base = service.and_then(|s| self.slots.overrides.get(s)).copied();
+            self.mark(Kind::Overrides, base.map(|b| b + over));
+        }
+        for (route, rule) in &trace.route_rules {
+            let base = self.slots.rules.get(*route).copied();
+            self.mark(Kind::RouteRules, base.map(|b| b + rule));
+        }
+        if trace.default_targets {
+            self.mark(Kind::RouteRules, self.slots.defaults);
         }
     }
 

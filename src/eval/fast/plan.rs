@@ -270,7 +270,8 @@ impl Routing {
                     location,
                     zone: zone.as_deref(),
                 };
-                let outcome = route::route(catalog, action, &place).map(Vec::into_boxed_slice);
+                let outcome =
+                    route::route(catalog, action, &place, None).map(Vec::into_boxed_slice);
                 routing.outcomes.push(outcome);
             }
         }
