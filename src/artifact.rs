@@ -303,6 +303,13 @@ pub fn read(bytes: &[u8]) -> Result<Catalog, ArtifactError> {
     Ok(catalog)
 }
 
+/// Whether [`Catalog::load`] reads `path` as an artifact: anything but a directory or a file
+/// ending in `.rules`.
+#[must_use]
+pub fn is_artifact_path(path: &Path) -> bool {
+    !(path.is_dir() || path.extension().is_some_and(|e| e == "rules"))
+}
+
 impl Catalog {
     /// Checks sources and builds their catalog, or returns every diagnostic.
     pub fn compile(sources: Vec<Source>) -> Result<Catalog, Diagnostics> {
@@ -320,7 +327,7 @@ impl Catalog {
     /// artifact. Warnings do not stop the load; errors do.
     pub fn load(path: impl AsRef<Path>) -> Result<Catalog, LoadError> {
         let path = path.as_ref();
-        if path.is_dir() || path.extension().is_some_and(|e| e == "rules") {
+        if !is_artifact_path(path) {
             let sources = source::read_sources(&[path.to_owned()])?;
             return Ok(Catalog::compile(sources)?);
         }

@@ -111,18 +111,21 @@ pub enum SuiteError {
     },
 }
 
+/// Whether a path names a suite file: `*.test.yaml` or `*.test.yml`.
+#[must_use]
+pub fn is_suite_file(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    name.ends_with(".test.yaml") || name.ends_with(".test.yml")
+}
+
 /// Finds and reads every `*.test.yaml` / `*.test.yml` file under the paths.
 pub fn load(paths: &[PathBuf]) -> Result<Vec<Suite>, SuiteError> {
-    let is_suite = |p: &Path| {
-        let name = p
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        name.ends_with(".test.yaml") || name.ends_with(".test.yml")
-    };
     let mut files = Vec::new();
     for path in paths {
-        let found = crate::source::files_under(path, false, is_suite).map_err(|(at, e)| {
+        let found = crate::source::files_under(path, false, is_suite_file).map_err(|(at, e)| {
             SuiteError::Unreadable {
                 path: at.display().to_string(),
                 reason: e.to_string(),

@@ -233,3 +233,44 @@ fn an_older_rulec_version_string_is_still_read() {
     assert!(text.contains("0.0.1"));
     assert!(artifact::read(text.as_bytes()).is_ok());
 }
+
+#[test]
+fn every_subcommand_that_reads_a_catalog_accepts_an_artifact_as_its_sources() {
+    let dir = temp_dir("every-subcommand");
+    let path = compile(&dir, "catalog.json", "json");
+    let artifact = path.to_str().unwrap();
+    for args in [
+        vec!["doc", artifact],
+        vec!["doc", "--rules", artifact],
+        vec!["sample", artifact, "--count", "3"],
+        vec!["export", "json-schema", artifact],
+        vec!["test", "rules", "--rules", artifact],
+    ] {
+        let from_artifact = rulec(&args);
+        let from_sources = rulec(
+            &args
+                .iter()
+                .map(|a| if *a == artifact { "rules" } else { a })
+                .collect::<Vec<_>>(),
+        );
+        assert_eq!(from_artifact.code, 0, "{args:?}: {}", from_artifact.stderr);
+        assert_eq!(from_artifact.stdout, from_sources.stdout, "{args:?}");
+    }
+}
+
+#[test]
+fn an_artifact_among_rules_files_is_a_usage_error_that_says_why() {
+    let dir = temp_dir("artifact-among-rules");
+    let path = compile(&dir, "catalog.json", "json");
+    let run = rulec(&["doc", "rules", path.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("give it alone"), "{}", run.stderr);
+}
+
+#[test]
+fn one_suite_file_runs_against_the_rules_of_its_directory() {
+    let run = rulec(&["test", "rules/cloudant.test.yaml"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("cloudant.test.yaml"), "{}", run.stdout);
+    assert!(!run.stdout.contains("container-registry.test.yaml"), "{}", run.stdout);
+}

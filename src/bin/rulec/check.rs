@@ -2,15 +2,15 @@
 
 use std::io::Write as _;
 
-use rulec::{Checker, source};
+use rulec::Checker;
 
 use crate::cli::{CheckArgs, FAILED, Format, OK, USAGE};
-use crate::render;
+use crate::{load, report};
 
 pub(crate) fn run(args: &CheckArgs) -> u8 {
-    let sources = match source::read_sources(&args.paths) {
+    let sources = match load::sources(&args.catalog.paths()) {
         Ok(sources) => sources,
-        Err(error) => return render::fatal(&error),
+        Err(code) => return code,
     };
     let mut checker = Checker::new();
     for source in sources {
@@ -19,10 +19,10 @@ pub(crate) fn run(args: &CheckArgs) -> u8 {
     let result = checker.check();
     let (diagnostics, summary) = (&result.diagnostics, result.summary);
     let written = match args.format {
-        Format::Human => render::human(diagnostics, &summary),
-        Format::Json => render::json(diagnostics, &summary),
-        Format::Github => render::github(diagnostics, &summary),
-        Format::Sarif => render::sarif(diagnostics, &summary),
+        Format::Human => report::human(diagnostics, &summary),
+        Format::Json => report::json(diagnostics, &summary),
+        Format::Github => report::github(diagnostics, &summary),
+        Format::Sarif => report::sarif(diagnostics, &summary),
     };
     if let Err(error) = written.and_then(|()| std::io::stdout().flush()) {
         eprintln!("error: cannot write the report: {error}");

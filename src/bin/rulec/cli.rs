@@ -48,12 +48,44 @@ pub(crate) enum Command {
     Export(ExportCommand),
 }
 
+/// The catalog a subcommand reads, given the same way to every subcommand: positionally, or
+/// with `--rules` (which `rulec eval`, whose positional arguments are its inputs, needs).
+#[derive(Debug, clap::Args)]
+pub(crate) struct CatalogArgs {
+    /// The catalog: `.rules` files, directories of them, or one compiled artifact [default:
+    /// rules]
+    #[arg(value_name = "CATALOG")]
+    catalog: Vec<PathBuf>,
+    #[command(flatten)]
+    flag: CatalogFlag,
+}
+
+impl CatalogArgs {
+    /// The paths given, positionally or with `--rules`; empty for the default.
+    pub(crate) fn paths(&self) -> Vec<PathBuf> {
+        self.catalog
+            .iter()
+            .chain(&self.flag.rules)
+            .cloned()
+            .collect()
+    }
+}
+
+/// `--rules CATALOG`, repeatable.
+#[derive(Debug, clap::Args)]
+pub(crate) struct CatalogFlag {
+    /// The catalog: `.rules` files, directories of them, or one compiled artifact (repeat for
+    /// several files) [default: rules]
+    #[arg(long = "rules", short = 'r', value_name = "CATALOG")]
+    pub(crate) rules: Vec<PathBuf>,
+}
+
 /// `rulec fmt`
 #[derive(Debug, clap::Args)]
 pub(crate) struct FmtArgs {
     /// Files or directories of `.rules` files to format.
-    #[arg(default_value = "rules")]
-    pub(crate) paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) catalog: CatalogArgs,
     /// Change nothing: print a diff of what would change and exit 1 if anything would.
     #[arg(long)]
     pub(crate) check: bool,
@@ -63,8 +95,8 @@ pub(crate) struct FmtArgs {
 #[derive(Debug, clap::Args)]
 pub(crate) struct CompileArgs {
     /// Files or directories of `.rules` files, compiled together as one catalog.
-    #[arg(default_value = "rules")]
-    pub(crate) paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) catalog: CatalogArgs,
     /// Where to write the artifact.
     #[arg(short, long)]
     pub(crate) output: PathBuf,
@@ -85,9 +117,8 @@ pub(crate) enum ArtifactFormat {
 /// `rulec eval`
 #[derive(Debug, clap::Args)]
 pub(crate) struct EvalArgs {
-    /// The catalog: a `.rules` file, a directory of them, or a compiled artifact.
-    #[arg(long, default_value = "rules")]
-    pub(crate) rules: PathBuf,
+    #[command(flatten)]
+    pub(crate) catalog: CatalogFlag,
     /// Event types the instances have enabled (default: each service's defaults); a service's
     /// required types are always enabled.
     #[arg(long, value_delimiter = ',', value_enum)]
@@ -142,8 +173,8 @@ pub(crate) enum ConfigCommand {
 #[derive(Debug, clap::Args)]
 pub(crate) struct CheckArgs {
     /// Files or directories of `.rules` files, checked together as one catalog.
-    #[arg(default_value = "rules")]
-    pub(crate) paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) catalog: CatalogArgs,
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub(crate) format: Format,
@@ -168,9 +199,8 @@ pub(crate) enum Format {
 /// `rulec doc`
 #[derive(Debug, clap::Args)]
 pub(crate) struct DocArgs {
-    /// Files or directories of `.rules` files.
-    #[arg(default_value = "rules")]
-    pub(crate) paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) catalog: CatalogArgs,
     /// Write the pages into this directory (created if needed); without it, print them.
     #[arg(short, long)]
     pub(crate) output: Option<PathBuf>,
@@ -179,9 +209,13 @@ pub(crate) struct DocArgs {
 /// `rulec test`
 #[derive(Debug, clap::Args)]
 pub(crate) struct TestArgs {
-    /// Directories (or files) holding the `.rules` files and their `*.test.yaml` cases.
-    #[arg(default_value = "rules")]
+    /// Directories or files holding the `*.test.yaml` cases, and the `.rules` files beside
+    /// them unless `--rules` names the catalog (a suite file's catalog is its directory's)
+    /// [default: rules]
+    #[arg(value_name = "PATH")]
     pub(crate) paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) catalog: CatalogFlag,
     /// Print the coverage of actions, locations, fields, enum members, patterns, conditional
     /// constraints and route rules, with what the cases missed.
     #[arg(long)]
@@ -206,9 +240,8 @@ pub(crate) struct ExplainArgs {
 /// `rulec sample`
 #[derive(Debug, clap::Args)]
 pub(crate) struct SampleArgs {
-    /// The catalog: a `.rules` file, a directory of them, or a compiled artifact.
-    #[arg(long, default_value = "rules")]
-    pub(crate) rules: PathBuf,
+    #[command(flatten)]
+    pub(crate) catalog: CatalogArgs,
     /// How many events to print.
     #[arg(long, default_value_t = 100)]
     pub(crate) count: usize,
@@ -235,9 +268,5 @@ fn share(text: &str) -> Result<f64, String> {
 pub(crate) enum ExportCommand {
     /// Print a JSON Schema (draft 2020-12) of the events the catalog accepts, for producers
     /// that validate in other languages.
-    JsonSchema {
-        /// The catalog: a `.rules` file, a directory of them, or a compiled artifact.
-        #[arg(long, default_value = "rules")]
-        rules: PathBuf,
-    },
+    JsonSchema(CatalogArgs),
 }

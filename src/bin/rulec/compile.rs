@@ -1,18 +1,17 @@
 //! `rulec compile`: check, then write the catalog as a versioned artifact.
 
 use rulec::artifact::{self, ArtifactFormat};
-use rulec::source;
 
 use crate::cli::{self, CompileArgs, OK};
-use crate::render;
+use crate::{load, report};
 
 pub(crate) fn run(args: &CompileArgs) -> u8 {
-    let sources = match source::read_sources(&args.paths) {
+    let sources = match load::sources(&args.catalog.paths()) {
         Ok(sources) => sources,
-        Err(error) => return render::fatal(&error),
+        Err(code) => return code,
     };
     let hash = artifact::source_hash(&sources);
-    let catalog = match render::compile(sources, "not compiled") {
+    let catalog = match load::compile(sources, "not compiled") {
         Ok(catalog) => catalog,
         Err(code) => return code,
     };
@@ -22,7 +21,7 @@ pub(crate) fn run(args: &CompileArgs) -> u8 {
     };
     let text = match artifact::write(&catalog, hash, format) {
         Ok(text) => text,
-        Err(error) => return render::fatal(&error),
+        Err(error) => return report::fatal(&error),
     };
     if let Err(error) = std::fs::write(&args.output, text) {
         eprintln!("error: cannot write `{}`: {error}", args.output.display());

@@ -3,10 +3,10 @@
 use rulec::doc;
 
 use crate::cli::{DocArgs, OK, USAGE};
-use crate::render;
+use crate::load;
 
 pub(crate) fn run(args: &DocArgs) -> u8 {
-    let catalog = match render::load(&args.paths, "no documentation written") {
+    let catalog = match load::catalog(&args.catalog.paths(), "no documentation written") {
         Ok(catalog) => catalog,
         Err(code) => return code,
     };

@@ -9,12 +9,11 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
-use rulec::Catalog;
 use rulec::catalog::EventType;
 use rulec::eval::{Context, Decision, Engine, Evaluator, EventReader, Verdict};
 
 use crate::cli::{EvalArgs, EventTypeArg, FAILED, FailOn, OK, USAGE};
-use crate::render;
+use crate::load;
 
 /// Counts for the closing summary.
 #[derive(Debug, Default)]
@@ -78,9 +77,9 @@ impl Tally {
 }
 
 pub(crate) fn run(args: &EvalArgs) -> u8 {
-    let catalog = match Catalog::load(&args.rules) {
+    let catalog = match load::catalog(&args.catalog.rules, "no events evaluated") {
         Ok(catalog) => catalog,
-        Err(error) => return render::fatal(&error),
+        Err(code) => return code,
     };
     let context = args.types.as_ref().map_or_else(Context::defaults, |types| {
         let types: Vec<EventType> = types

@@ -1,16 +1,14 @@
 //! `rulec export json-schema`: the catalog as a JSON Schema on stdout.
 
-use std::path::Path;
+use rulec::export;
 
-use rulec::{Catalog, export};
+use crate::cli::{CatalogArgs, OK, USAGE};
+use crate::load;
 
-use crate::cli::{OK, USAGE};
-use crate::render;
-
-pub(crate) fn run(rules: &Path) -> u8 {
-    let catalog = match Catalog::load(rules) {
+pub(crate) fn run(args: &CatalogArgs) -> u8 {
+    let catalog = match load::catalog(&args.paths(), "no schema written") {
         Ok(catalog) => catalog,
-        Err(error) => return render::fatal(&error),
+        Err(code) => return code,
     };
     match serde_json::to_string_pretty(&export::json_schema(&catalog)) {
         Ok(text) => {

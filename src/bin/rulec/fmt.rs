@@ -5,11 +5,11 @@ use std::io::{self, Write};
 
 use miette::{GraphicalReportHandler, NamedSource, Report};
 use rulec::format::format;
-use rulec::source::{self, Source};
+use rulec::source::Source;
 use rulec::syntax::SyntaxError;
 
 use crate::cli::{FAILED, FmtArgs, OK, USAGE};
-use crate::{diff, render};
+use crate::{diff, load, report};
 
 /// What happened to the files.
 #[derive(Debug, Default)]
@@ -21,9 +21,9 @@ struct Tally {
 }
 
 pub(crate) fn run(args: &FmtArgs) -> u8 {
-    let sources = match source::read_sources(&args.paths) {
+    let sources = match load::sources(&args.catalog.paths()) {
         Ok(sources) => sources,
-        Err(error) => return render::fatal(&error),
+        Err(code) => return code,
     };
     let mut tally = Tally::default();
     let mut out = std::io::stdout().lock();
@@ -75,8 +75,8 @@ fn file(source: &Source, check: bool, out: &mut impl Write, tally: &mut Tally) -
 
 /// The syntax error of a file as miette's graphical report, with the file's text.
 fn syntax_report(source: &Source, error: SyntaxError) -> String {
-    let handler = GraphicalReportHandler::new_themed(render::theme())
-        .with_width(render::terminal_width())
+    let handler = GraphicalReportHandler::new_themed(report::theme())
+        .with_width(report::terminal_width())
         .with_links(false);
     let named = NamedSource::new(&source.name, source.text.clone());
     let report = Report::new(error).with_source_code(named);

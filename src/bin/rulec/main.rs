@@ -10,7 +10,8 @@ mod eval;
 mod explain;
 mod export;
 mod fmt;
-mod render;
+mod load;
+mod report;
 mod sample;
 mod test;
 
@@ -30,7 +31,7 @@ fn main() -> ExitCode {
         cli::Command::Config(cli::ConfigCommand::Check { body }) => config::run(&body),
         cli::Command::Explain(args) => explain::run(&args),
         cli::Command::Sample(args) => sample::run(&args),
-        cli::Command::Export(cli::ExportCommand::JsonSchema { rules }) => export::run(&rules),
+        cli::Command::Export(cli::ExportCommand::JsonSchema(args)) => export::run(&args),
     };
     ExitCode::from(code)
 }

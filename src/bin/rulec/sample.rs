@@ -2,16 +2,15 @@
 
 use std::io::{self, BufWriter, Write};
 
-use rulec::Catalog;
 use rulec::sample::{self, SampleOptions};
 
 use crate::cli::{OK, SampleArgs, USAGE};
-use crate::render;
+use crate::load;
 
 pub(crate) fn run(args: &SampleArgs) -> u8 {
-    let catalog = match Catalog::load(&args.rules) {
+    let catalog = match load::catalog(&args.catalog.paths(), "no events written") {
         Ok(catalog) => catalog,
-        Err(error) => return render::fatal(&error),
+        Err(code) => return code,
     };
     let options = SampleOptions {
         count: args.count,

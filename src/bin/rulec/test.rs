@@ -1,18 +1,30 @@
 //! `rulec test`: run the YAML cases beside the rules, report what differed, and coverage.
 
+use std::path::{Path, PathBuf};
+
 use rulec::suite::{self, Coverage, Report};
 
 use crate::cli::{FAILED, OK, TestArgs};
-use crate::render;
+use crate::{load, report};
 
 pub(crate) fn run(args: &TestArgs) -> u8 {
-    let catalog = match render::load(&args.paths, "no tests run") {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from("rules")]
+    } else {
+        args.paths.clone()
+    };
+    let catalog = if args.catalog.rules.is_empty() {
+        load::catalog(&catalog_paths(&paths), "no tests run")
+    } else {
+        load::catalog(&args.catalog.rules, "no tests run")
+    };
+    let catalog = match catalog {
         Ok(catalog) => catalog,
         Err(code) => return code,
     };
-    let suites = match suite::load(&args.paths) {
+    let suites = match suite::load(&paths) {
         Ok(suites) => suites,
-        Err(error) => return render::fatal(&error),
+        Err(error) => return report::fatal(&error),
     };
     let report = suite::run(&rulec::Engine::new(catalog), &suites);
     print_results(&report);
@@ -49,6 +61,26 @@ fn print_results(report: &Report) {
             println!("    {failure}");
         }
     }
+}
+
+/// Where the catalog of suites at `paths` is: each directory, and the directory of each suite
+/// file given by name, once.
+fn catalog_paths(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = Vec::new();
+    for path in paths {
+        let dir = if suite::is_suite_file(path) {
+            path.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."))
+                .to_owned()
+        } else {
+            path.clone()
+        };
+        if !out.contains(&dir) {
+            out.push(dir);
+        }
+    }
+    out
 }
 
 fn print_coverage(coverage: &Coverage) {
