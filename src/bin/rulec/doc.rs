@@ -2,11 +2,11 @@
 
 use rulec::doc;
 
-use crate::cli::{DocArgs, OK, USAGE};
+use crate::cli::{DocArgs, FAILED, OK, USAGE};
 use crate::load;
 
 pub(crate) fn run(args: &DocArgs) -> u8 {
-    let catalog = match load::catalog(&args.catalog.paths(), "no documentation written") {
+    let catalog = match load::catalog(&args.catalog.paths(), "no documentation written", FAILED) {
         Ok(catalog) => catalog,
         Err(code) => return code,
     };

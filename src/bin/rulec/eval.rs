@@ -77,7 +77,7 @@ impl Tally {
 }
 
 pub(crate) fn run(args: &EvalArgs) -> u8 {
-    let catalog = match load::catalog(&args.catalog.rules, "no events evaluated") {
+    let catalog = match load::catalog(&args.catalog.rules, "no events evaluated", USAGE) {
         Ok(catalog) => catalog,
         Err(code) => return code,
     };

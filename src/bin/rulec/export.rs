@@ -6,7 +6,7 @@ use crate::cli::{CatalogArgs, OK, USAGE};
 use crate::load;
 
 pub(crate) fn run(args: &CatalogArgs) -> u8 {
-    let catalog = match load::catalog(&args.paths(), "no schema written") {
+    let catalog = match load::catalog(&args.paths(), "no schema written", USAGE) {
         Ok(catalog) => catalog,
         Err(code) => return code,
     };

@@ -10,8 +10,9 @@ use crate::report;
 
 /// Reads the catalog at `paths` (the shipped `rules` when empty): one artifact, or `.rules`
 /// files and directories compiled together. Prints what went wrong and says what was not done
-/// (`what`, e.g. "no tests run"); the error is the exit code.
-pub(crate) fn catalog(paths: &[PathBuf], what: &str) -> Result<Catalog, u8> {
+/// (`what`, e.g. "no tests run"); the error is the exit code: `errors` when the rules have
+/// errors (each subcommand keeps its contract), 2 when they cannot be read.
+pub(crate) fn catalog(paths: &[PathBuf], what: &str, errors: u8) -> Result<Catalog, u8> {
     let paths = or_default(paths);
     match paths.as_slice() {
         [one] if artifact::is_artifact_path(one) => {
@@ -25,7 +26,7 @@ pub(crate) fn catalog(paths: &[PathBuf], what: &str) -> Result<Catalog, u8> {
                 );
                 return Err(USAGE);
             }
-            compile(sources(&paths)?, what)
+            compile(sources(&paths)?, what).map_err(|_| errors)
         }
     }
 }

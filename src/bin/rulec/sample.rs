@@ -8,7 +8,7 @@ use crate::cli::{OK, SampleArgs, USAGE};
 use crate::load;
 
 pub(crate) fn run(args: &SampleArgs) -> u8 {
-    let catalog = match load::catalog(&args.catalog.paths(), "no events written") {
+    let catalog = match load::catalog(&args.catalog.paths(), "no events written", USAGE) {
         Ok(catalog) => catalog,
         Err(code) => return code,
     };

@@ -14,9 +14,9 @@ pub(crate) fn run(args: &TestArgs) -> u8 {
         args.paths.clone()
     };
     let catalog = if args.catalog.rules.is_empty() {
-        load::catalog(&catalog_paths(&paths), "no tests run")
+        load::catalog(&catalog_paths(&paths), "no tests run", FAILED)
     } else {
-        load::catalog(&args.catalog.rules, "no tests run")
+        load::catalog(&args.catalog.rules, "no tests run", FAILED)
     };
     let catalog = match catalog {
         Ok(catalog) => catalog,
