@@ -253,9 +253,12 @@ pub fn read(bytes: &[u8]) -> Result<Catalog, ArtifactError> {
             .map_err(|e| e.to_string())
     };
     let artifact = parsed.map_err(|reason| {
-        let header: Option<serde_json::Value> = serde_json::from_slice(bytes)
-            .ok()
-            .or_else(|| yaml::from_slice(bytes).ok());
+        // Only the parser the first byte chose reads the header: JSON never goes to YAML.
+        let header: Option<serde_json::Value> = if first == Some(&b'{') {
+            serde_json::from_slice(bytes).ok()
+        } else {
+            yaml::from_slice(bytes).ok()
+        };
         let format = header
             .as_ref()
             .and_then(|h| h.get("format"))

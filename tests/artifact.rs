@@ -272,5 +272,9 @@ fn one_suite_file_runs_against_the_rules_of_its_directory() {
     let run = rulec(&["test", "rules/cloudant.test.yaml"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("cloudant.test.yaml"), "{}", run.stdout);
-    assert!(!run.stdout.contains("container-registry.test.yaml"), "{}", run.stdout);
+    assert!(
+        !run.stdout.contains("container-registry.test.yaml"),
+        "{}",
+        run.stdout
+    );
 }

@@ -45,6 +45,15 @@ fn ci_runs_exactly_the_readme_test_command() {
     let ci = include_str!("../.ci/run");
     assert!(ci.lines().any(|l| l == "cargo test"), "{ci}");
     assert!(README.contains(
-        "cargo test\ncargo fmt --check\ncargo clippy --locked --all-targets -- -D warnings"
+        "cargo test\ncargo test --lib --no-default-features\ncargo tree --no-default-features"
     ));
+    assert!(
+        README.contains("cargo fmt --check\ncargo clippy --locked --all-targets -- -D warnings")
+    );
+    for line in [
+        "cargo test --lib --no-default-features",
+        "cargo fmt --check",
+    ] {
+        assert!(ci.lines().any(|l| l == line), "{line} is not in .ci/run");
+    }
 }
