@@ -4,20 +4,20 @@ use crate::catalog::{EventType, Level};
 use crate::source::{Span, Spanned};
 
 /// A name as written (service, action, type, path, region, target, ...).
-pub type Name = Spanned<String>;
+pub(crate) type Name = Spanned<String>;
 /// A string literal, unescaped.
-pub type Text = Spanned<String>;
+pub(crate) type Text = Spanned<String>;
 
 /// One parsed `.rules` file.
 #[derive(Debug, Clone, Default)]
-pub struct File {
+pub(crate) struct File {
     /// Its top-level declarations, in order.
     pub items: Vec<Item>,
 }
 
 /// A top-level declaration.
 #[derive(Debug, Clone)]
-pub enum Item {
+pub(crate) enum Item {
     /// `service NAME "display" { ... }`
     Service(Service),
     /// `type NAME = ...`
@@ -40,7 +40,7 @@ pub enum Item {
 
 /// A service and everything declared inside it.
 #[derive(Debug, Clone)]
-pub struct Service {
+pub(crate) struct Service {
     /// The CRN service name.
     pub name: Name,
     /// The display name.
@@ -53,7 +53,7 @@ pub struct Service {
 
 /// A declaration inside a service.
 #[derive(Debug, Clone)]
-pub enum ServiceItem {
+pub(crate) enum ServiceItem {
     /// `collect management, data`
     Collect(Vec<Spanned<EventType>>),
     /// `require management`
@@ -76,7 +76,7 @@ pub enum ServiceItem {
 
 /// A group of actions: one table of the seed documents.
 #[derive(Debug, Clone)]
-pub struct Group {
+pub(crate) struct Group {
     /// Short identifier.
     pub name: Name,
     /// The table's caption.
@@ -91,7 +91,7 @@ pub struct Group {
 
 /// How an action line states its event type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ActionFlag {
+pub(crate) enum ActionFlag {
     /// `management NAME ...`
     Explicit(EventType),
     /// `action NAME ...`: the group's event type.
@@ -100,7 +100,7 @@ pub enum ActionFlag {
 
 /// `data image.push "description"`
 #[derive(Debug, Clone)]
-pub struct Action {
+pub(crate) struct Action {
     /// How the event type is stated.
     pub flag: Spanned<ActionFlag>,
     /// The name as written, relative to the service.
@@ -113,7 +113,7 @@ pub struct Action {
 
 /// `fields a.b, c.d { ... }`
 #[derive(Debug, Clone)]
-pub struct Fields {
+pub(crate) struct Fields {
     /// The actions (relative names) the block applies to.
     pub actions: Vec<Name>,
     /// The fields.
@@ -124,7 +124,7 @@ pub struct Fields {
 
 /// The body of `fields`, `schema`, `envelope` and `when`.
 #[derive(Debug, Clone, Default)]
-pub struct FieldBlock {
+pub(crate) struct FieldBlock {
     /// `use NAME` lines.
     pub uses: Vec<Name>,
     /// Field declarations.
@@ -135,7 +135,7 @@ pub struct FieldBlock {
 
 /// `path[?]: type clause* ["description"]`
 #[derive(Debug, Clone)]
-pub struct Field {
+pub(crate) struct Field {
     /// The dotted path.
     pub path: Name,
     /// Whether `?` marks it optional.
@@ -152,27 +152,16 @@ pub struct Field {
 
 /// A type as written.
 #[derive(Debug, Clone)]
-pub enum TypeExpr {
+pub(crate) enum TypeExpr {
     /// A base type or a named type.
     Named(Name),
     /// `enum { ... }`
     Enum(Spanned<Vec<EnumMember>>),
 }
 
-impl TypeExpr {
-    /// Where the type is written.
-    #[must_use]
-    pub fn span(&self) -> Span {
-        match self {
-            TypeExpr::Named(name) => name.span,
-            TypeExpr::Enum(members) => members.span,
-        }
-    }
-}
-
 /// One member of an enum, with the level at which it is accepted.
 #[derive(Debug, Clone)]
-pub struct EnumMember {
+pub(crate) struct EnumMember {
     /// The value.
     pub value: Text,
     /// `warn` after the member.
@@ -181,7 +170,7 @@ pub struct EnumMember {
 
 /// A constraint clause.
 #[derive(Debug, Clone)]
-pub struct Clause {
+pub(crate) struct Clause {
     /// What it constrains.
     pub kind: ClauseKind,
     /// Its level, if written.
@@ -192,7 +181,7 @@ pub struct Clause {
 
 /// The kinds of constraint clause.
 #[derive(Debug, Clone)]
-pub enum ClauseKind {
+pub(crate) enum ClauseKind {
     /// `matches /regex/` (the pattern as written between the slashes).
     Matches(Spanned<String>),
     /// `quoted`: scalars written as JSON strings.
@@ -203,7 +192,7 @@ pub enum ClauseKind {
 
 /// `type NAME = type clause*`
 #[derive(Debug, Clone)]
-pub struct TypeDecl {
+pub(crate) struct TypeDecl {
     /// Its name.
     pub name: Name,
     /// The type it stands for.
@@ -216,7 +205,7 @@ pub struct TypeDecl {
 
 /// `schema NAME { ... }`
 #[derive(Debug, Clone)]
-pub struct SchemaDecl {
+pub(crate) struct SchemaDecl {
     /// Its name.
     pub name: Name,
     /// Its fields.
@@ -227,7 +216,7 @@ pub struct SchemaDecl {
 
 /// `when CONDITION { ... }`
 #[derive(Debug, Clone)]
-pub struct WhenBlock {
+pub(crate) struct WhenBlock {
     /// The conditions, all of which must hold.
     pub conditions: Vec<Condition>,
     /// The fields required when they hold.
@@ -238,7 +227,7 @@ pub struct WhenBlock {
 
 /// One condition of a `when`.
 #[derive(Debug, Clone)]
-pub enum Condition {
+pub(crate) enum Condition {
     /// `action matches a.*, b.c`
     ActionMatches(Vec<Name>),
     /// `action in { a.b, c.d }`
@@ -256,7 +245,7 @@ pub enum Condition {
 
 /// A literal in a condition.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Literal {
+pub(crate) enum Literal {
     /// `"text"`
     String(String),
     /// `true` or `false`
@@ -267,7 +256,7 @@ pub enum Literal {
 
 /// `locate a, b -> c`
 #[derive(Debug, Clone)]
-pub struct Locate {
+pub(crate) struct Locate {
     /// The locations overridden.
     pub from: Vec<Name>,
     /// The location they become.
@@ -278,7 +267,11 @@ pub struct Locate {
 
 /// `domain jp.icr.io -> ap-north`
 #[derive(Debug, Clone)]
-pub struct Domain {
+#[expect(
+    clippy::struct_field_names,
+    reason = "named as the `.rules` text names it: the grammar calls it a domain"
+)]
+pub(crate) struct Domain {
     /// The domain.
     pub domain: Name,
     /// The region, as the catalog names it.
@@ -289,7 +282,11 @@ pub struct Domain {
 
 /// `locations NAME "caption" { a, b }`
 #[derive(Debug, Clone)]
-pub struct Locations {
+#[expect(
+    clippy::struct_field_names,
+    reason = "named as the `.rules` text names it: the grammar calls them locations"
+)]
+pub(crate) struct Locations {
     /// Short identifier.
     pub name: Name,
     /// The table's caption.
@@ -302,7 +299,7 @@ pub struct Locations {
 
 /// `region NAME "display" { zones ... aliases ... }`
 #[derive(Debug, Clone)]
-pub struct Region {
+pub(crate) struct Region {
     /// The region id.
     pub name: Name,
     /// Its display name.
@@ -317,7 +314,7 @@ pub struct Region {
 
 /// `target NAME TYPE ["description"]`
 #[derive(Debug, Clone)]
-pub struct Target {
+pub(crate) struct Target {
     /// Its name.
     pub name: Name,
     /// Its type, as written.
@@ -330,7 +327,7 @@ pub struct Target {
 
 /// `route NAME { ... }`
 #[derive(Debug, Clone)]
-pub struct Route {
+pub(crate) struct Route {
     /// Its name.
     pub name: Name,
     /// `types` filter lines.
@@ -345,7 +342,7 @@ pub struct Route {
 
 /// `a, b -> x, y` or `a -> drop`
 #[derive(Debug, Clone)]
-pub struct RouteRule {
+pub(crate) struct RouteRule {
     /// The locations matched.
     pub locations: Vec<Name>,
     /// The targets, or `None` for `drop`.
@@ -356,7 +353,7 @@ pub struct RouteRule {
 
 /// `default targets a, b`
 #[derive(Debug, Clone)]
-pub struct Defaults {
+pub(crate) struct Defaults {
     /// The targets.
     pub targets: Vec<Name>,
     /// The whole declaration.

@@ -15,7 +15,7 @@
 //! }
 //! ";
 //! assert_eq!(rulec::format::format(text)?, expected);
-//! # Ok::<(), rulec::syntax::SyntaxError>(())
+//! # Ok::<(), rulec::SyntaxError>(())
 //! ```
 
 mod comments;
@@ -348,4 +348,49 @@ fn end(span: Span) -> usize {
 /// The offset of the last byte of a span: the closing brace of a block.
 fn last(span: Span) -> usize {
     end(span).saturating_sub(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::format;
+    use crate::syntax;
+
+    /// Every `.rules` file under `dir`, recursively.
+    fn rules_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                rules_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rules") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// The syntax tree of a text as a debug dump, without its spans.
+    fn tree(text: &str) -> String {
+        let file = syntax::parse(text, 0).unwrap();
+        let spans = regex::Regex::new(r"Span \{ start: \d+, end: \d+ \}").unwrap();
+        spans.replace_all(&format!("{file:?}"), "Span").into_owned()
+    }
+
+    #[test]
+    fn formatting_keeps_the_syntax_tree() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        rules_files(&root.join("tests/fixtures"), &mut files);
+        rules_files(&root.join("rules"), &mut files);
+        let mut compared = 0;
+        for path in files {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let Ok(formatted) = format(&text) else {
+                continue;
+            };
+            assert_eq!(tree(&formatted), tree(&text), "{}", path.display());
+            compared += 1;
+        }
+        assert!(compared >= 30, "only {compared} files parse");
+    }
 }

@@ -26,9 +26,29 @@
 //! An engine is immutable and `Send + Sync`: load it once, share it (`Arc<Engine>`) across
 //! threads, and evaluate with [`Evaluator`] to choose the enabled event types ([`Context`])
 //! or pass each event's position in its input.
+//!
+//! # The host API
+//!
+//! What a host needs is at the crate root:
+//!
+//! - loading and compiling: [`Engine::load`], [`Catalog::load`] (`.rules` files, a directory
+//!   of them, or a compiled artifact), [`Catalog::compile`] and [`Checker`] (every diagnostic
+//!   as data: [`Diagnostics`], [`CheckError`], [`SyntaxError`], [`Summary`]), [`LoadError`];
+//! - evaluating: [`Engine`], [`Evaluator`] (with [`Context`]; [`Evaluator::evaluate_traced`]
+//!   also returns a [`Trace`] of what the evaluation exercised);
+//! - the outcome: [`Decision`], [`Verdict`], [`Violation`], [`EventType`], [`Level`].
+//!
+//! # The pipeline and the tools
+//!
+//! Text flows one way: the grammar and `syntax` (private) give a syntax tree, [`check`] turns
+//! it into the [`catalog`] (the checked IR), and [`eval`] decides events with it. [`artifact`]
+//! writes and reads compiled catalogs, [`source`] reads files, [`limits`] and [`codes`] hold
+//! the limits and the diagnostic codes. The other modules serve the `rulec` tools and are
+//! public for them: [`format`](mod@format) (`rulec fmt`), [`suite`] (`rulec test`), [`doc`], [`export`],
+//! [`sample`], [`explain`] and [`config`].
 
 pub mod artifact;
-pub mod ast;
+mod ast;
 pub mod catalog;
 pub mod check;
 pub mod codes;
@@ -43,13 +63,14 @@ pub mod sample;
 pub mod source;
 mod suggestion;
 pub mod suite;
-pub mod syntax;
+mod syntax;
 mod vocab;
 mod yaml;
 
 pub use artifact::LoadError;
 pub use catalog::Catalog;
 pub use check::{CheckError, Checked, Checker, Diagnostics, Summary};
-pub use eval::{Context, Decision, Engine, Evaluator, Verdict, Violation};
+pub use eval::{Context, Decision, Engine, Evaluator, Trace, Verdict, Violation};
 pub use source::Source;
+pub use syntax::SyntaxError;
 pub use vocab::{EventType, Level};

@@ -8,7 +8,7 @@ use miette::Diagnostic as _;
 use rulec::{Checker, Source};
 
 fn worded(text: &str) -> String {
-    let error = rulec::syntax::parse(text, 0).expect_err("a syntax error");
+    let error = rulec::format::format(text).expect_err("a syntax error");
     let help = error.help().map(|h| h.to_string()).unwrap_or_default();
     format!("{error} / {help} / {:?}", error.span())
 }

@@ -24,7 +24,7 @@ mod grammar {
 use grammar::{Rule, RulesParser};
 
 /// Parses the text of one file whose first byte sits at global offset `base`.
-pub fn parse(text: &str, base: usize) -> Result<File, SyntaxError> {
+pub(crate) fn parse(text: &str, base: usize) -> Result<File, SyntaxError> {
     let mut pairs = RulesParser::parse(Rule::file, text).map_err(|first| {
         // Syntax errors are worded from the attempts pest records only when asked to, at a
         // cost to every parse (about a third of it). So only a file with an error is parsed

@@ -4,9 +4,9 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use miette::{GraphicalReportHandler, NamedSource, Report};
+use rulec::SyntaxError;
 use rulec::format::format;
 use rulec::source::Source;
-use rulec::syntax::SyntaxError;
 
 use crate::cli::{FAILED, FmtArgs, OK, USAGE};
 use crate::{diff, load, report};
