@@ -1,4 +1,12 @@
 //! The registry of diagnostic codes: stable names, never renamed or reused.
+//!
+//! One table below is the only place a code is written: it gives [`CODES`] (with each code's
+//! level, summary and long explanation, read at build time from
+//! `docs/codes/<prefix>/<name>.md`, so a code without one does not compile) and a constant per
+//! code, grouped by prefix (`codes::eval::INVALID_JSON`
+//! is `"eval::invalid_json"`). `#[diagnostic(code(...))]` attributes cannot name a constant;
+//! a test checks that every code the sources report is in the table, and every code in the
+//! table is reported somewhere.
 
 /// A diagnostic code and what it means in one line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -9,226 +17,207 @@ pub struct Code {
     pub warning: bool,
     /// One line on what it reports.
     pub summary: &'static str,
+    /// The long form, in Markdown (`docs/codes/<prefix>/<name>.md`), as `rulec explain`
+    /// prints it.
+    pub explanation: &'static str,
 }
 
-const fn error(name: &'static str, summary: &'static str) -> Code {
-    Code {
-        name,
-        warning: false,
-        summary,
+/// The table: per prefix, each code as `name => CONSTANT, level, "summary";`.
+macro_rules! registry {
+    ($($group:ident { $($name:ident => $constant:ident, $level:ident, $summary:literal;)* })*) => {
+        /// Every code `rulec` reports, in the order `rulec explain --list` prints them.
+        pub const CODES: &[Code] = &[
+            $($(Code {
+                name: concat!(stringify!($group), "::", stringify!($name)),
+                warning: registry!(@warning $level),
+                summary: $summary,
+                explanation: include_str!(concat!(
+                    "../docs/codes/", stringify!($group), "/", stringify!($name), ".md"
+                )),
+            },)*)*
+        ];
+
+        $(
+            #[doc = concat!("The `", stringify!($group), "::` codes.")]
+            pub mod $group {
+                $(
+                    #[doc = $summary]
+                    pub const $constant: &str = concat!(stringify!($group), "::", stringify!($name));
+                )*
+            }
+        )*
+    };
+    (@warning error) => { false };
+    (@warning warning) => { true };
+}
+
+registry! {
+    rules {
+        syntax => SYNTAX, error, "the text does not follow the grammar";
+        malformed_action => MALFORMED_ACTION, error, "an action name that is not `object.verb`";
+        malformed_name => MALFORMED_NAME, error, "a name with characters it cannot have";
+        confusable_character => CONFUSABLE_CHARACTER, error, "a Unicode character that looks like an ASCII one";
+        duplicate_action => DUPLICATE_ACTION, error, "an action declared twice, in one file or two";
+        duplicate_declaration => DUPLICATE_DECLARATION, error, "a service, type, schema, location, target, route or group declared twice";
+        unknown_action => UNKNOWN_ACTION, error, "a reference to an action that is not declared";
+        unknown_type => UNKNOWN_TYPE, error, "a reference to a type that is not declared";
+        unknown_schema => UNKNOWN_SCHEMA, error, "a `use` of a schema that is not declared";
+        unknown_location => UNKNOWN_LOCATION, error, "a reference to a location that is not declared";
+        unknown_target => UNKNOWN_TARGET, error, "a reference to a target that is not declared";
+        unknown_target_type => UNKNOWN_TARGET_TYPE, error, "a target type Activity Tracker Event Routing does not have";
+        missing_event_type => MISSING_EVENT_TYPE, error, "an action with no management/data flag";
+        conflicting_event_policy => CONFLICTING_EVENT_POLICY, error, "required event types that are not collected, or listed twice";
+        invalid_regex => INVALID_REGEX, error, "a pattern the regex crate rejects";
+        regex_too_large => REGEX_TOO_LARGE, error, "a pattern whose compiled form exceeds the size limit";
+        empty_enum => EMPTY_ENUM, error, "an enum with no members";
+        duplicate_enum_member => DUPLICATE_ENUM_MEMBER, error, "an enum member listed twice";
+        invalid_constraint => INVALID_CONSTRAINT, error, "a constraint that cannot apply where it is written";
+        conflicting_field => CONFLICTING_FIELD, error, "one field path declared differently twice for one action";
+        shadowed_route_rule => SHADOWED_ROUTE_RULE, warning, "a route rule that earlier rules of its route always match first";
+        uncovered_location => UNCOVERED_LOCATION, warning, "a declared region no route rule matches, with no default targets";
+        limit_exceeded => LIMIT_EXCEEDED, warning, "an Activity Tracker Event Routing limit exceeded";
+        unused_type => UNUSED_TYPE, warning, "a named type nothing uses";
+        unused_schema => UNUSED_SCHEMA, warning, "a schema nothing uses";
     }
-}
-
-const fn warning(name: &'static str, summary: &'static str) -> Code {
-    Code {
-        name,
-        warning: true,
-        summary,
+    eval {
+        invalid_json => INVALID_JSON, error, "an input that is not JSON, or not a JSON object";
+        unknown_action => UNKNOWN_ACTION, error, "an action the catalog does not declare";
+        missing_field => MISSING_FIELD, error, "a required field that is absent (its level may be lowered to a warning)";
+        type_mismatch => TYPE_MISMATCH, error, "a value of the wrong JSON type, or a quoted scalar (at the field's `quoted` level)";
+        enum_mismatch => ENUM_MISMATCH, error, "a value that is not one of the field's enum members";
+        discouraged_value => DISCOURAGED_VALUE, warning, "an enum member the rules accept only with a warning";
+        pattern_mismatch => PATTERN_MISMATCH, error, "a string that does not match the field's pattern (at the pattern's level)";
+        data_flag_mismatch => DATA_FLAG_MISMATCH, error, "a `dataEvent` that disagrees with the catalog's event type";
+        unroutable => UNROUTABLE, error, "an event whose location is missing, malformed or unknown";
+        duplicate_key => DUPLICATE_KEY, error, "an object with the same key twice: the event is ambiguous";
+        event_too_large => EVENT_TOO_LARGE, error, "an event larger than the size limit";
+        internal => INTERNAL, error, "an event rulec itself failed on (a bug: please report it)";
     }
-}
-
-/// Every code `rulec` reports.
-pub const CODES: &[Code] = &[
-    error("rules::syntax", "the text does not follow the grammar"),
-    error(
-        "rules::malformed_action",
-        "an action name that is not `object.verb`",
-    ),
-    error(
-        "rules::malformed_name",
-        "a name with characters it cannot have",
-    ),
-    error(
-        "rules::confusable_character",
-        "a Unicode character that looks like an ASCII one",
-    ),
-    error(
-        "rules::duplicate_action",
-        "an action declared twice, in one file or two",
-    ),
-    error(
-        "rules::duplicate_declaration",
-        "a service, type, schema, location, target, route or group declared twice",
-    ),
-    error(
-        "rules::unknown_action",
-        "a reference to an action that is not declared",
-    ),
-    error(
-        "rules::unknown_type",
-        "a reference to a type that is not declared",
-    ),
-    error(
-        "rules::unknown_schema",
-        "a `use` of a schema that is not declared",
-    ),
-    error(
-        "rules::unknown_location",
-        "a reference to a location that is not declared",
-    ),
-    error(
-        "rules::unknown_target",
-        "a reference to a target that is not declared",
-    ),
-    error(
-        "rules::unknown_target_type",
-        "a target type Activity Tracker Event Routing does not have",
-    ),
-    error(
-        "rules::missing_event_type",
-        "an action with no management/data flag",
-    ),
-    error(
-        "rules::conflicting_event_policy",
-        "required event types that are not collected, or listed twice",
-    ),
-    error("rules::invalid_regex", "a pattern the regex crate rejects"),
-    error(
-        "rules::regex_too_large",
-        "a pattern whose compiled form exceeds the size limit",
-    ),
-    error("rules::empty_enum", "an enum with no members"),
-    error(
-        "rules::duplicate_enum_member",
-        "an enum member listed twice",
-    ),
-    error(
-        "rules::invalid_constraint",
-        "a constraint that cannot apply where it is written",
-    ),
-    error(
-        "rules::conflicting_field",
-        "one field path declared differently twice for one action",
-    ),
-    warning(
-        "rules::shadowed_route_rule",
-        "a route rule that earlier rules of its route always match first",
-    ),
-    warning(
-        "rules::uncovered_location",
-        "a declared region no route rule matches, with no default targets",
-    ),
-    warning(
-        "rules::limit_exceeded",
-        "an Activity Tracker Event Routing limit exceeded",
-    ),
-    warning("rules::unused_type", "a named type nothing uses"),
-    warning("rules::unused_schema", "a schema nothing uses"),
-    error(
-        "eval::invalid_json",
-        "an input that is not JSON, or not a JSON object",
-    ),
-    error(
-        "eval::unknown_action",
-        "an action the catalog does not declare",
-    ),
-    error(
-        "eval::missing_field",
-        "a required field that is absent (its level may be lowered to a warning)",
-    ),
-    error(
-        "eval::type_mismatch",
-        "a value of the wrong JSON type, or a quoted scalar (at the field's `quoted` level)",
-    ),
-    error(
-        "eval::enum_mismatch",
-        "a value that is not one of the field's enum members",
-    ),
-    warning(
-        "eval::discouraged_value",
-        "an enum member the rules accept only with a warning",
-    ),
-    error(
-        "eval::pattern_mismatch",
-        "a string that does not match the field's pattern (at the pattern's level)",
-    ),
-    error(
-        "eval::data_flag_mismatch",
-        "a `dataEvent` that disagrees with the catalog's event type",
-    ),
-    error(
-        "eval::unroutable",
-        "an event whose location is missing, malformed or unknown",
-    ),
-    error(
-        "eval::duplicate_key",
-        "an object with the same key twice: the event is ambiguous",
-    ),
-    error(
-        "eval::event_too_large",
-        "an event larger than the size limit",
-    ),
-    error(
-        "eval::internal",
-        "a decision rulec could not serialise (a bug: please report it)",
-    ),
-    error(
-        "load::invalid_rules",
-        "a catalog that cannot be loaded because its rules have errors",
-    ),
-    error(
-        "artifact::foreign",
-        "a file given as an artifact that is not one",
-    ),
-    error("artifact::newer", "an artifact written by a newer rulec"),
-    error(
-        "artifact::older",
-        "an artifact in a layout this rulec no longer reads",
-    ),
-    error(
-        "artifact::corrupt",
-        "an artifact whose content does not match its hash or its format",
-    ),
-    error(
-        "limit::declarations",
-        "a catalog with more declarations than the limit",
-    ),
-    error(
-        "artifact::too_large",
-        "an artifact larger than the size limit",
-    ),
-    error(
-        "io::too_large",
-        "a `.rules` file larger than the size limit",
-    ),
-    error(
-        "io::unreadable",
-        "a path that does not exist or cannot be read",
-    ),
-    error("io::not_utf8", "a `.rules` file that is not UTF-8"),
-    error("io::no_rules", "a directory with no `.rules` file"),
-];
-
-/// The runtime codes, as constants for the evaluator.
-pub mod eval {
-    /// Not JSON, or not an object.
-    pub const INVALID_JSON: &str = "eval::invalid_json";
-    /// Not in the catalog.
-    pub const UNKNOWN_ACTION: &str = "eval::unknown_action";
-    /// A required field is absent.
-    pub const MISSING_FIELD: &str = "eval::missing_field";
-    /// The wrong JSON type.
-    pub const TYPE_MISMATCH: &str = "eval::type_mismatch";
-    /// Not an enum member.
-    pub const ENUM_MISMATCH: &str = "eval::enum_mismatch";
-    /// An enum member accepted with a warning.
-    pub const DISCOURAGED_VALUE: &str = "eval::discouraged_value";
-    /// Does not match a pattern.
-    pub const PATTERN_MISMATCH: &str = "eval::pattern_mismatch";
-    /// `dataEvent` disagrees with the catalog.
-    pub const DATA_FLAG_MISMATCH: &str = "eval::data_flag_mismatch";
-    /// The same key twice in one object.
-    pub const DUPLICATE_KEY: &str = "eval::duplicate_key";
-    /// Larger than the size limit.
-    pub const EVENT_TOO_LARGE: &str = "eval::event_too_large";
-    /// A failure of rulec itself.
-    pub const INTERNAL: &str = "eval::internal";
-    /// No location to route by.
-    pub const UNROUTABLE: &str = "eval::unroutable";
+    load {
+        invalid_rules => INVALID_RULES, error, "a catalog that cannot be loaded because its rules have errors";
+    }
+    artifact {
+        foreign => FOREIGN, error, "a file given as an artifact that is not one";
+        newer => NEWER, error, "an artifact written by a newer rulec";
+        older => OLDER, error, "an artifact in a layout this rulec no longer reads";
+        corrupt => CORRUPT, error, "an artifact whose content does not match its hash or its format";
+        too_large => TOO_LARGE, error, "an artifact larger than the size limit";
+    }
+    limit {
+        declarations => DECLARATIONS, error, "a catalog with more declarations than the limit";
+    }
+    io {
+        too_large => TOO_LARGE, error, "a `.rules` file larger than the size limit";
+        unreadable => UNREADABLE, error, "a path that does not exist or cannot be read";
+        not_utf8 => NOT_UTF8, error, "a `.rules` file that is not UTF-8";
+        no_rules => NO_RULES, error, "a directory with no `.rules` file";
+    }
+    suite {
+        invalid => INVALID, error, "a `rulec test` suite that is not valid YAML of the expected shape";
+    }
 }
 
 /// The code of that name.
 #[must_use]
 pub fn lookup(name: &str) -> Option<&'static Code> {
     CODES.iter().find(|c| c.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::CODES;
+
+    /// Every `.rs` file under `src`, with its text.
+    fn sources() -> Vec<(String, String)> {
+        fn walk(dir: &Path, out: &mut Vec<(String, String)>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    out.push((path.display().to_string(), text));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut out);
+        out
+    }
+
+    /// The codes a text reports: `code(prefix::name)` in a `#[diagnostic]` attribute, or a
+    /// registry constant `prefix::CONSTANT` of this module.
+    fn reported(text: &str) -> Vec<String> {
+        let attribute = regex::Regex::new(r"code\(([a-z]+::[a-z0-9_]+)\)").unwrap();
+        // `eval::MISSING_FIELD` as the evaluator writes it, or `codes::eval::INTERNAL`; not another
+        // module's constant such as `rulec::eval::MAX_EVENT_BYTES`.
+        let constant =
+            regex::Regex::new(r"(?:codes::|[^:\w])([a-z]+)::([A-Z][A-Z0-9_]+)\b").unwrap();
+        let mut out: Vec<String> = attribute
+            .captures_iter(text)
+            .map(|c| c[1].to_owned())
+            .collect();
+        out.extend(
+            constant
+                .captures_iter(text)
+                .map(|c| format!("{}::{}", &c[1], c[2].to_ascii_lowercase())),
+        );
+        out
+    }
+
+    #[test]
+    fn every_code_the_sources_report_is_registered_and_every_registered_code_is_reported() {
+        let registered: Vec<&str> = CODES.iter().map(|c| c.name).collect();
+        let prefixes: Vec<&str> = registered
+            .iter()
+            .filter_map(|n| n.split("::").next())
+            .collect();
+        let mut seen = Vec::new();
+        for (file, text) in sources().iter().filter(|(f, _)| !f.ends_with("codes.rs")) {
+            for code in reported(text) {
+                let prefix = code.split("::").next().unwrap_or_default();
+                if !prefixes.contains(&prefix) {
+                    continue;
+                }
+                assert!(
+                    registered.contains(&code.as_str()),
+                    "{file} reports `{code}`, which the registry does not list"
+                );
+                seen.push(code);
+            }
+        }
+        let unreported: Vec<&&str> = registered
+            .iter()
+            .filter(|name| !seen.iter().any(|s| s == *name))
+            .collect();
+        assert!(
+            unreported.is_empty(),
+            "registered but never reported: {unreported:?}"
+        );
+    }
+
+    #[test]
+    fn names_are_unique_and_every_explanation_has_its_four_sections() {
+        for (i, code) in CODES.iter().enumerate() {
+            assert!(
+                CODES.iter().skip(i + 1).all(|c| c.name != code.name),
+                "`{}` twice",
+                code.name
+            );
+            for heading in [
+                "## What it means",
+                "## Why it matters",
+                "## Wrong",
+                "## Corrected",
+            ] {
+                assert!(
+                    code.explanation.contains(heading),
+                    "{}: {heading}",
+                    code.name
+                );
+            }
+        }
+    }
 }

@@ -4,13 +4,8 @@
 //! `## Wrong` and `## Corrected`, the last two with fenced examples. `rules::` examples are
 //! `.rules` text, `eval::` examples a catalog and an event, the others a command line. The
 //! tests check every `rules::` and `eval::` example against the checker and the evaluator, so
-//! an example cannot drift from what rulec does.
-
-mod eval;
-mod fields;
-mod host;
-mod names;
-mod routes;
+//! an example cannot drift from what rulec does. The texts are `docs/codes/<prefix>/<name>.md`,
+//! read at build time by the code registry ([`crate::codes`]).
 
 use crate::codes::{CODES, Code};
 
@@ -31,17 +26,7 @@ pub const CORRECTED: &str = "## Corrected";
 /// ```
 #[must_use]
 pub fn explanation(code: &str) -> Option<&'static str> {
-    [
-        names::EXPLANATIONS,
-        fields::EXPLANATIONS,
-        routes::EXPLANATIONS,
-        eval::EXPLANATIONS,
-        host::EXPLANATIONS,
-    ]
-    .into_iter()
-    .flatten()
-    .find(|(name, _)| *name == code)
-    .map(|(_, text)| text.trim())
+    crate::codes::lookup(code).map(|c| c.explanation.trim())
 }
 
 /// The first paragraph of what a code means, as one line of plain text.

@@ -142,7 +142,7 @@ impl std::error::Error for Diagnostics {}
 /// As one diagnostic, the list shows every problem as a related diagnostic.
 impl Diagnostic for Diagnostics {
     fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        Some(Box::new("load::invalid_rules"))
+        Some(Box::new(crate::codes::load::INVALID_RULES))
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
