@@ -3,9 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
-mod common;
-
-use common::{Run, rulec, temp_dir};
+use crate::common::{Run, rulec, temp_dir};
 
 use std::path::{Path, PathBuf};
 

@@ -8,9 +8,7 @@
     reason = "tests"
 )]
 
-mod common;
-
-use common::{rulec, rulec_in, temp_dir};
+use crate::common::{rulec, rulec_in, temp_dir};
 
 const UNKNOWN_ACTION: &str = "tests/fixtures/diagnostics/unknown_action.rules";
 /// A fixture whose only diagnostic is a warning.

@@ -7,9 +7,7 @@
     reason = "tests"
 )]
 
-mod common;
-
-use common::{Run, rulec, rulec_with_stdin, temp_dir};
+use crate::common::{Run, rulec, rulec_with_stdin, temp_dir};
 
 use std::path::Path;
 

@@ -9,9 +9,7 @@
     reason = "tests"
 )]
 
-mod common;
-
-use common::rulec_in;
+use crate::common::rulec_in;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

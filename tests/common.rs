@@ -1,7 +1,10 @@
 //! What the tests that run the real binary share: running `rulec` and reading what it did.
-//! Each test crate uses part of it.
+//! The modules of `tests/it.rs` use it.
 
-#![allow(dead_code, reason = "each test crate uses part of this module")]
+#![allow(
+    dead_code,
+    reason = "not every helper is used by every build of the tests"
+)]
 #![allow(clippy::expect_used, reason = "tests")]
 
 use std::io::Write as _;

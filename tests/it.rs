@@ -1,0 +1,42 @@
+//! The integration tests, as one test binary (one link instead of eighteen): each module is one
+//! area, and `common` is what the tests that run the real binary share. `allocations` (its own
+//! global allocator) and `syntax_errors` (pest's process-wide switch) stay binaries of their own.
+
+mod common;
+
+#[path = "artifact.rs"]
+mod artifact;
+#[path = "cli.rs"]
+mod cli;
+#[path = "config_cli.rs"]
+mod config_cli;
+#[path = "decisions.rs"]
+mod decisions;
+#[path = "diagnostics.rs"]
+mod diagnostics;
+#[path = "doc.rs"]
+mod doc;
+#[path = "eval_cli.rs"]
+mod eval_cli;
+#[path = "explain.rs"]
+mod explain;
+#[path = "format.rs"]
+mod format;
+#[path = "generated_rules.rs"]
+mod generated_rules;
+#[path = "json_schema.rs"]
+mod json_schema;
+#[path = "properties.rs"]
+mod properties;
+#[path = "readme.rs"]
+mod readme;
+#[path = "robustness.rs"]
+mod robustness;
+#[path = "sample.rs"]
+mod sample;
+#[path = "sarif.rs"]
+mod sarif;
+#[path = "shipped_rules.rs"]
+mod shipped_rules;
+#[path = "suite.rs"]
+mod suite;
