@@ -12,7 +12,7 @@ use thiserror::Error;
 
 use crate::catalog::Catalog;
 use crate::check::{Checker, Diagnostics};
-use crate::source::{self, Source, SourceError};
+use crate::source::{self, ReadError, Source, SourceError};
 use crate::yaml;
 
 /// What an artifact says it is.
@@ -105,6 +105,25 @@ pub enum ArtifactError {
         found: u32,
         /// This rulec's version.
         version: &'static str,
+    },
+    /// A YAML artifact, in a build without the `yaml` feature.
+    #[error("this build of rulec reads and writes JSON artifacts only (it has no `yaml` feature)")]
+    #[diagnostic(
+        code(artifact::no_yaml),
+        help("compile the catalog with `--format json`, or build rulec with the `yaml` feature")
+    )]
+    NoYaml,
+    /// Patterns whose compiled size together passes the budget.
+    #[error("the artifact's patterns together pass the budget of {budget} bytes")]
+    #[diagnostic(
+        code(limit::patterns),
+        help(
+            "no catalog rulec compiles is this large: the artifact was made or changed by something else"
+        )
+    )]
+    PatternBudget {
+        /// The budget, [`crate::limits::PATTERN_BUDGET`].
+        budget: usize,
     },
     /// Larger than the artifact size limit.
     #[error("the artifact is {size} bytes, more than the limit of {limit}")]
@@ -201,7 +220,10 @@ pub fn write(
                 s
             })
             .map_err(|e| corrupt(&e)),
-        ArtifactFormat::Yaml => yaml::to_string(&artifact).map_err(|e| corrupt(&e)),
+        ArtifactFormat::Yaml if cfg!(feature = "yaml") => {
+            yaml::to_string(&artifact).map_err(|e| corrupt(&e))
+        }
+        ArtifactFormat::Yaml => Err(ArtifactError::NoYaml),
     }
 }
 
@@ -247,10 +269,12 @@ pub fn read(bytes: &[u8]) -> Result<Catalog, ArtifactError> {
         serde_json::from_slice::<ArtifactIn<Box<RawValue>>>(bytes)
             .map(|a| a.map(Stored::Json))
             .map_err(|e| e.to_string())
-    } else {
+    } else if cfg!(feature = "yaml") {
         yaml::from_slice::<ArtifactIn<serde_json::Value>>(bytes)
             .map(|a| a.map(Stored::Tree))
             .map_err(|e| e.to_string())
+    } else {
+        return Err(ArtifactError::NoYaml);
     };
     let artifact = parsed.map_err(|reason| {
         // Only the parser the first byte chose reads the header: JSON never goes to YAML.
@@ -263,7 +287,11 @@ pub fn read(bytes: &[u8]) -> Result<Catalog, ArtifactError> {
             .as_ref()
             .and_then(|h| h.get("format"))
             .and_then(serde_json::Value::as_str);
-        if format == Some(FORMAT) {
+        // A damaged artifact (truncated, or edited into invalid JSON) cannot be parsed for its
+        // header, but still says what it is near its start.
+        let head = bytes.get(..bytes.len().min(1024)).unwrap_or_default();
+        let says_so = memchr::memmem::find(head, FORMAT.as_bytes()).is_some();
+        if format == Some(FORMAT) || says_so {
             ArtifactError::Corrupt { reason }
         } else {
             ArtifactError::Foreign {
@@ -288,12 +316,20 @@ pub fn read(bytes: &[u8]) -> Result<Catalog, ArtifactError> {
             version: env!("CARGO_PKG_VERSION"),
         });
     }
-    let catalog: Catalog = crate::catalog::sharing_regexes(|| match artifact.catalog {
-        Stored::Json(text) => serde_json::from_str(text.get()),
+    let (catalog, over_budget) = crate::catalog::sharing_regexes(|| match artifact.catalog {
+        Stored::Json(text) => serde_json::from_str::<Catalog>(text.get()),
         Stored::Tree(tree) => serde_json::from_value(tree),
-    })
-    .map_err(|e| ArtifactError::Corrupt {
-        reason: e.to_string(),
+    });
+    let catalog = catalog.map_err(|e| {
+        if over_budget {
+            ArtifactError::PatternBudget {
+                budget: crate::limits::PATTERN_BUDGET,
+            }
+        } else {
+            ArtifactError::Corrupt {
+                reason: e.to_string(),
+            }
+        }
     })?;
     let hash = catalog_hash(&catalog).map_err(|e| ArtifactError::Corrupt {
         reason: e.to_string(),
@@ -306,11 +342,12 @@ pub fn read(bytes: &[u8]) -> Result<Catalog, ArtifactError> {
     Ok(catalog)
 }
 
-/// Whether [`Catalog::load`] reads `path` as an artifact: anything but a directory or a file
-/// ending in `.rules`.
+/// Whether [`Catalog::load`] reads `path` as an artifact: an existing regular file whose name
+/// does not end in `.rules`. Anything else is read as `.rules` sources, whose errors say what
+/// is wrong with the path (unreadable, not a file, no `.rules` files in it).
 #[must_use]
 pub fn is_artifact_path(path: &Path) -> bool {
-    !(path.is_dir() || path.extension().is_some_and(|e| e == "rules"))
+    path.is_file() && path.extension().is_none_or(|e| e != "rules")
 }
 
 impl Catalog {
@@ -334,14 +371,18 @@ impl Catalog {
             let sources = source::read_sources(&[path.to_owned()])?;
             return Ok(Catalog::compile(sources)?);
         }
-        let size = std::fs::metadata(path).map_or(0, |m| m.len());
         let limit = crate::limits::MAX_ARTIFACT_BYTES;
-        if usize::try_from(size).map_or(true, |s| s > limit) {
-            return Err(ArtifactError::TooLarge { size, limit }.into());
-        }
-        let bytes = std::fs::read(path).map_err(|e| SourceError::Unreadable {
-            path: path.display().to_string(),
-            reason: e.to_string(),
+        let name = || path.display().to_string();
+        let bytes = source::read_capped(path, limit).map_err(|error| -> LoadError {
+            match error {
+                ReadError::NotAFile(kind) => SourceError::NotAFile { path: name(), kind }.into(),
+                ReadError::TooLarge(size) => ArtifactError::TooLarge { size, limit }.into(),
+                ReadError::Io(e) => SourceError::Unreadable {
+                    path: name(),
+                    reason: e.to_string(),
+                }
+                .into(),
+            }
         })?;
         Ok(read(&bytes)?)
     }

@@ -1,7 +1,7 @@
 //! The syntax tree of `.rules` files, as written: every node spanned, nothing resolved yet.
 
-use crate::catalog::{EventType, Level};
 use crate::source::{Span, Spanned};
+use crate::vocab::{EventType, Level};
 
 /// A name as written (service, action, type, path, region, target, ...).
 pub(crate) type Name = Spanned<String>;

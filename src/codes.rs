@@ -102,14 +102,18 @@ registry! {
         older => OLDER, error, "an artifact in a layout this rulec no longer reads";
         corrupt => CORRUPT, error, "an artifact whose content does not match its hash or its format";
         too_large => TOO_LARGE, error, "an artifact larger than the size limit";
+        no_yaml => NO_YAML, error, "a YAML artifact, in a build without YAML support";
     }
     limit {
         declarations => DECLARATIONS, error, "a catalog with more declarations than the limit";
+        nesting => NESTING, error, "a type or schema defined through more named types or schemas than the limit";
+        patterns => PATTERNS, error, "patterns whose compiled size together passes the limit";
     }
     io {
         too_large => TOO_LARGE, error, "a `.rules` file larger than the size limit";
         unreadable => UNREADABLE, error, "a path that does not exist or cannot be read";
         not_utf8 => NOT_UTF8, error, "a `.rules` file that is not UTF-8";
+        not_a_file => NOT_A_FILE, error, "a path that is a FIFO, a device or a socket, not a regular file";
         no_rules => NO_RULES, error, "a directory with no `.rules` file";
     }
     suite {

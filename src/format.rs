@@ -27,9 +27,9 @@ use crate::ast::{
     Action, ActionFlag, Condition, Field, FieldBlock, Group, Item, Name, Region, Route, Service,
     ServiceItem, TypeDecl, TypeExpr, WhenBlock,
 };
-use crate::catalog::EventType;
 use crate::source::{Span, Spanned};
 use crate::syntax::{self, SyntaxError};
+use crate::vocab::EventType;
 use list::Layout;
 use token::{clauses, event_types, list, literal, quote};
 use writer::Writer;

@@ -36,7 +36,8 @@
 //!   as data: [`Diagnostics`], [`CheckError`], [`SyntaxError`], [`Summary`]), [`LoadError`];
 //! - evaluating: [`Engine`], [`Evaluator`] (with [`Context`]; [`Evaluator::evaluate_traced`]
 //!   also returns a [`Trace`] of what the evaluation exercised);
-//! - the outcome: [`Decision`], [`Verdict`], [`Violation`], [`EventType`], [`Level`].
+//! - the outcome: [`Decision`], [`Verdict`], [`DropReason`], [`Violation`], [`ViolationLevel`],
+//!   [`EventType`], [`Level`].
 //!
 //! # The pipeline and the tools
 //!
@@ -70,7 +71,9 @@ mod yaml;
 pub use artifact::LoadError;
 pub use catalog::Catalog;
 pub use check::{CheckError, Checked, Checker, Diagnostics, Summary};
-pub use eval::{Context, Decision, Engine, Evaluator, Trace, Verdict, Violation};
+pub use eval::{
+    Context, Decision, DropReason, Engine, Evaluator, Trace, Verdict, Violation, ViolationLevel,
+};
 pub use source::Source;
 pub use syntax::SyntaxError;
 pub use vocab::{EventType, Level};

@@ -12,6 +12,18 @@ pub const MAX_DECLARATIONS: usize = 1_000_000;
 /// `regex` crate's `size_limit`; also applied when an artifact is loaded.
 pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
+/// The largest `rulec test` suite file read, in bytes (`io::too_large`).
+pub const MAX_SUITE_BYTES: usize = 8 << 20;
+
+/// How many named types or schemas a type or schema may be defined through (`type a = b`,
+/// `use s`), so that checking stays within a small, fixed stack (`limit::nesting`).
+pub const MAX_NESTING: usize = 64;
+
+/// The compiled size all of a catalog's distinct patterns may take together (`limit::patterns`),
+/// checked by the checker and when an artifact is loaded. Each pattern is charged the size limit
+/// it compiled under (16 KiB for most, at most [`REGEX_SIZE_LIMIT`]).
+pub const PATTERN_BUDGET: usize = 64 << 20;
+
 /// The largest artifact loaded, in bytes (`artifact::too_large`).
 pub const MAX_ARTIFACT_BYTES: usize = 256 << 20;
 

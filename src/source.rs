@@ -13,6 +13,8 @@ pub struct Source {
     pub name: String,
     /// The full text of the file.
     pub text: String,
+    /// The file it was read from, exactly (its name may not be UTF-8).
+    path: Option<std::path::PathBuf>,
 }
 
 impl Source {
@@ -21,7 +23,14 @@ impl Source {
         Self {
             name: name.into(),
             text: text.into(),
+            path: None,
         }
+    }
+
+    /// The file it was read from ([`read_source`]); `None` for text given directly.
+    #[must_use]
+    pub fn path(&self) -> Option<&std::path::Path> {
+        self.path.as_deref()
     }
 }
 
@@ -257,6 +266,20 @@ pub enum SourceError {
         /// The limit, [`crate::limits::MAX_RULES_FILE_BYTES`].
         limit: usize,
     },
+    /// A path that is not a regular file: a FIFO, a device, a socket.
+    #[error("`{path}` is {kind}, not a file rulec reads")]
+    #[diagnostic(
+        code(io::not_a_file),
+        help(
+            "name a regular file (or a directory of them); rulec reads special files only as standard input, `-`"
+        )
+    )]
+    NotAFile {
+        /// The path.
+        path: String,
+        /// What it is.
+        kind: &'static str,
+    },
     /// A directory without any `.rules` file.
     #[error("no `.rules` files in `{path}`")]
     #[diagnostic(
@@ -270,7 +293,7 @@ pub enum SourceError {
 }
 
 /// Reads the `.rules` files a list of paths names: files as given, directories searched
-/// recursively for `*.rules`, each directory's files in name order.
+/// recursively for `*.rules` (see [`files_under`]), each file once.
 pub fn read_sources(paths: &[std::path::PathBuf]) -> Result<Vec<Source>, SourceError> {
     let mut files = Vec::new();
     for path in paths {
@@ -282,6 +305,8 @@ pub fn read_sources(paths: &[std::path::PathBuf]) -> Result<Vec<Source>, SourceE
             });
         }
     }
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|path| seen.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone())));
     files.into_iter().map(|path| read_source(&path)).collect()
 }
 
@@ -302,6 +327,10 @@ fn collect_rules(
 /// The files under `path` that `keep` accepts, directories searched recursively, each
 /// directory's entries in name order. A path that is not a directory is taken as it is when
 /// `explicit` is true, and filtered by `keep` otherwise. An error names the path it is about.
+///
+/// The search visits each directory once, however symbolic links lead back to it (a link to
+/// `.` or to a parent is followed no further), and skips hidden directories (`.git`,
+/// `.cache`) below `path`; `path` itself is searched whatever its name.
 pub fn files_under(
     path: &std::path::Path,
     explicit: bool,
@@ -315,42 +344,128 @@ pub fn files_under(
             Vec::new()
         });
     }
-    let mut entries: Vec<std::path::PathBuf> = std::fs::read_dir(path)
-        .map_err(fail)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<Result<_, _>>()
-        .map_err(fail)?;
-    entries.sort();
     let mut out = Vec::new();
-    for entry in entries {
-        if entry.is_dir() {
-            out.extend(files_under(&entry, false, keep)?);
-        } else if keep(&entry) {
-            out.push(entry);
+    let mut visited = std::collections::HashSet::new();
+    let mut pending = vec![path.to_owned()];
+    while let Some(dir) = pending.pop() {
+        let fail = |e| (dir.clone(), e);
+        if !visited.insert(std::fs::canonicalize(&dir).map_err(fail)?) {
+            continue;
         }
+        let mut entries: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+            .map_err(fail)?
+            .map(|e| e.map(|e| e.path()))
+            .collect::<Result<_, _>>()
+            .map_err(fail)?;
+        entries.sort();
+        let mut subdirectories = Vec::new();
+        for entry in entries {
+            if entry.is_dir() {
+                if !is_hidden(&entry) {
+                    subdirectories.push(entry);
+                }
+            } else if keep(&entry) {
+                out.push(entry);
+            }
+        }
+        // Depth first, in name order: the stack takes the last name first.
+        pending.extend(subdirectories.into_iter().rev());
     }
     Ok(out)
+}
+
+fn is_hidden(path: &std::path::Path) -> bool {
+    path.file_name()
+        .is_some_and(|name| name.to_string_lossy().starts_with('.'))
+}
+
+/// Why a file could not be read whole.
+#[derive(Debug)]
+pub(crate) enum ReadError {
+    /// Not a regular file: a directory, a FIFO, a device, a socket.
+    NotAFile(&'static str),
+    /// Larger than the limit: its size, or at least the bytes read before the cap.
+    TooLarge(u64),
+    /// What the system said.
+    Io(std::io::Error),
+}
+
+/// Reads a regular file of at most `limit` bytes. The size the file system reports is not
+/// trusted (`/dev/zero` reports none): the read itself stops one byte past the limit. Special
+/// files are refused before they are opened, so a FIFO cannot block the read.
+pub(crate) fn read_capped(path: &std::path::Path, limit: usize) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read as _;
+    let metadata = std::fs::metadata(path).map_err(ReadError::Io)?;
+    if !metadata.is_file() {
+        return Err(ReadError::NotAFile(kind_of(&metadata)));
+    }
+    let limit = u64::try_from(limit).unwrap_or(u64::MAX);
+    if metadata.len() > limit {
+        return Err(ReadError::TooLarge(metadata.len()));
+    }
+    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len().min(limit)).unwrap_or(0));
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    let read = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if read > limit {
+        return Err(ReadError::TooLarge(read.max(metadata.len())));
+    }
+    Ok(bytes)
+}
+
+/// What a file that is not a regular file is, for messages.
+fn kind_of(metadata: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        let kind = metadata.file_type();
+        if kind.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    if metadata.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
+    }
 }
 
 /// Reads one file as a [`Source`] named by its path.
 pub fn read_source(path: &std::path::Path) -> Result<Source, SourceError> {
     let name = path.display().to_string();
-    let unreadable = |e: std::io::Error| SourceError::Unreadable {
-        path: name.clone(),
-        reason: e.to_string(),
-    };
-    let size = std::fs::metadata(path).map_err(unreadable)?.len();
     let limit = crate::limits::MAX_RULES_FILE_BYTES;
-    if usize::try_from(size).map_or(true, |s| s > limit) {
-        return Err(SourceError::TooLarge {
-            path: name,
-            size,
-            limit,
-        });
-    }
-    let bytes = std::fs::read(path).map_err(unreadable)?;
+    let bytes = match read_capped(path, limit) {
+        Ok(bytes) => bytes,
+        Err(ReadError::NotAFile(kind)) => {
+            return Err(SourceError::NotAFile { path: name, kind });
+        }
+        Err(ReadError::TooLarge(size)) => {
+            return Err(SourceError::TooLarge {
+                path: name,
+                size,
+                limit,
+            });
+        }
+        Err(ReadError::Io(e)) => {
+            return Err(SourceError::Unreadable {
+                path: name,
+                reason: e.to_string(),
+            });
+        }
+    };
     match String::from_utf8(bytes) {
-        Ok(text) => Ok(Source::new(name, text)),
+        Ok(text) => Ok(Source {
+            path: Some(path.to_owned()),
+            ..Source::new(name, text)
+        }),
         Err(error) => {
             let valid = error.utf8_error().valid_up_to();
             let before = error.as_bytes().get(..valid).unwrap_or_default();

@@ -24,6 +24,7 @@ pub use coverage::{Category, Coverage, Item};
 
 use crate::catalog::EventType;
 use crate::eval::{Context, Decision, DropReason, Engine, Evaluator, Verdict};
+use crate::source::ReadError;
 use crate::yaml;
 
 /// A file of test cases.
@@ -93,6 +94,29 @@ pub enum SuiteError {
         /// What the system said.
         reason: String,
     },
+    /// A path that is not a regular file.
+    #[error("`{path}` is {kind}, not a file rulec reads")]
+    #[diagnostic(
+        code(io::not_a_file),
+        help("name a regular suite file, or a directory of them")
+    )]
+    NotAFile {
+        /// The path.
+        path: String,
+        /// What it is.
+        kind: &'static str,
+    },
+    /// A suite over the size limit.
+    #[error("`{path}` is {size} bytes, more than the limit of {limit}")]
+    #[diagnostic(code(io::too_large), help("split the cases into several suite files"))]
+    TooLarge {
+        /// The path.
+        path: String,
+        /// Its size.
+        size: u64,
+        /// The limit, [`crate::limits::MAX_SUITE_BYTES`].
+        limit: usize,
+    },
     /// A suite that is not valid YAML of the expected shape.
     #[error("`{path}`{at}: {message}")]
     #[diagnostic(
@@ -137,9 +161,19 @@ pub fn load(paths: &[PathBuf]) -> Result<Vec<Suite>, SuiteError> {
 }
 
 fn read(path: &Path) -> Result<Suite, SuiteError> {
-    let bytes = std::fs::read(path).map_err(|e| SuiteError::Unreadable {
-        path: path.display().to_string(),
-        reason: e.to_string(),
+    let name = || path.display().to_string();
+    let limit = crate::limits::MAX_SUITE_BYTES;
+    let bytes = crate::source::read_capped(path, limit).map_err(|error| match error {
+        ReadError::NotAFile(kind) => SuiteError::NotAFile { path: name(), kind },
+        ReadError::TooLarge(size) => SuiteError::TooLarge {
+            path: name(),
+            size,
+            limit,
+        },
+        ReadError::Io(e) => SuiteError::Unreadable {
+            path: name(),
+            reason: e.to_string(),
+        },
     })?;
     let file: SuiteFile = yaml::from_slice(&bytes).map_err(|e| SuiteError::Invalid {
         path: path.display().to_string(),
@@ -226,14 +260,47 @@ fn event(suite: &Suite, case: &Case) -> Result<Vec<u8>, String> {
     match (&case.event, &case.event_file) {
         (Some(event), None) => serde_json::to_vec(event)
             .map_err(|e| format!("the inline event cannot be written as JSON: {e}")),
-        (None, Some(file)) => {
-            let path = suite.path.parent().unwrap_or(Path::new(".")).join(file);
-            std::fs::read(&path)
-                .map_err(|e| format!("cannot read event file `{}`: {e}", path.display()))
-        }
+        (None, Some(file)) => read_event_file(suite, file),
         (Some(_), Some(_)) => Err("give `event` or `event_file`, not both".into()),
         (None, None) => Err("give the event inline (`event:`) or in a file (`event_file:`)".into()),
     }
+}
+
+/// An event file of a suite: only from the suite's directory and below (a suite in a pull
+/// request must not be able to print files from elsewhere into a CI log), a regular file, of at
+/// most [`crate::limits::LINE_CAP`] bytes, the most `rulec eval` keeps of one line.
+fn read_event_file(suite: &Suite, file: &Path) -> Result<Vec<u8>, String> {
+    let dir = suite.path.parent().unwrap_or(Path::new("."));
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let path = dir.join(file);
+    let inside = file.is_relative()
+        && match (std::fs::canonicalize(dir), std::fs::canonicalize(&path)) {
+            (Ok(dir), Ok(path)) => path.starts_with(dir),
+            // A file that does not exist is reported as unreadable below.
+            _ => !file
+                .components()
+                .any(|c| matches!(c, std::path::Component::ParentDir)),
+        };
+    if !inside {
+        return Err(format!(
+            "event file `{}` is outside the suite's directory `{}`: event files are read only from there and below",
+            file.display(),
+            dir.display()
+        ));
+    }
+    let limit = crate::limits::LINE_CAP;
+    crate::source::read_capped(&path, limit).map_err(|error| match error {
+        ReadError::NotAFile(kind) => format!("event file `{}` is {kind}", path.display()),
+        ReadError::TooLarge(size) => format!(
+            "event file `{}` is {size} bytes, more than the limit of {limit}",
+            path.display()
+        ),
+        ReadError::Io(e) => format!("cannot read event file `{}`: {e}", path.display()),
+    })
 }
 
 /// Each expectation the decision does not meet, as `what: expected X, got Y`.

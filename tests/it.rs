@@ -24,8 +24,12 @@ mod explain;
 mod format;
 #[path = "generated_rules.rs"]
 mod generated_rules;
+#[path = "hostile.rs"]
+mod hostile;
 #[path = "json_schema.rs"]
 mod json_schema;
+#[path = "layout.rs"]
+mod layout;
 #[path = "properties.rs"]
 mod properties;
 #[path = "readme.rs"]

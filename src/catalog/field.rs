@@ -81,47 +81,109 @@ struct PatternSource {
     level: Level,
 }
 
+/// Compiles the patterns of one catalog, each distinct source once, within a budget for all
+/// of them together ([`crate::limits::PATTERN_BUDGET`]), so that many patterns each just under
+/// the per-pattern limit cannot take the memory the limit was meant to protect.
+///
+/// The `regex` crate does not report what a compiled pattern holds, so each is charged the
+/// size limit it compiled under: tried at 16 KiB, then four times more, up to
+/// [`crate::limits::REGEX_SIZE_LIMIT`]. Small patterns cost one try and 16 KiB.
+#[derive(Debug, Default)]
+pub(crate) struct PatternCompiler {
+    compiled: HashMap<String, Arc<Regex>>,
+    spent: usize,
+}
+
+/// Why a pattern was not compiled.
+#[derive(Debug)]
+pub(crate) enum PatternError {
+    /// Larger than the per-pattern limit, which it names.
+    TooLarge(usize),
+    /// The catalog's patterns together would pass the budget, which it names.
+    OverBudget(usize),
+    /// Not a regular expression the `regex` crate reads.
+    Invalid(regex::Error),
+}
+
+/// The size limit a pattern is tried under first.
+const FIRST_CHARGE: usize = 16 << 10;
+
+impl PatternCompiler {
+    /// The compiled pattern, shared with every earlier pattern of the same source.
+    pub(crate) fn compile(&mut self, source: &str) -> Result<Arc<Regex>, PatternError> {
+        if let Some(regex) = self.compiled.get(source) {
+            return Ok(Arc::clone(regex));
+        }
+        let (limit, budget) = (
+            crate::limits::REGEX_SIZE_LIMIT,
+            crate::limits::PATTERN_BUDGET,
+        );
+        let mut charge = FIRST_CHARGE.min(limit);
+        loop {
+            if self.spent + charge > budget {
+                return Err(PatternError::OverBudget(budget));
+            }
+            match regex::RegexBuilder::new(source).size_limit(charge).build() {
+                Ok(regex) => {
+                    self.spent += charge;
+                    let regex = Arc::new(regex);
+                    self.compiled.insert(source.to_owned(), Arc::clone(&regex));
+                    return Ok(regex);
+                }
+                Err(regex::Error::CompiledTooBig(_)) if charge < limit => {
+                    charge = (charge * 4).min(limit);
+                }
+                Err(regex::Error::CompiledTooBig(_)) => return Err(PatternError::TooLarge(limit)),
+                Err(error) => return Err(PatternError::Invalid(error)),
+            }
+        }
+    }
+}
+
 thread_local! {
-    /// While a catalog is read ([`sharing_regexes`]), the regexes compiled so far, by source.
-    static REGEXES: RefCell<Option<HashMap<String, Arc<Regex>>>> = const { RefCell::new(None) };
+    /// While a catalog is read ([`sharing_regexes`]), its pattern compiler.
+    static REGEXES: RefCell<Option<PatternCompiler>> = const { RefCell::new(None) };
+    /// Whether the catalog read last went over the pattern budget.
+    static OVER_BUDGET: RefCell<bool> = const { RefCell::new(false) };
 }
 
 /// Runs `read` so that every pattern it deserialises with the same source shares one compiled
-/// regex, as the checker's patterns do: a catalog read from an artifact compiles each
-/// distinct pattern once.
-pub(crate) fn sharing_regexes<T>(read: impl FnOnce() -> T) -> T {
-    REGEXES.with(|cache| *cache.borrow_mut() = Some(HashMap::new()));
+/// regex, as the checker's patterns do, all within one budget; also says whether `read` failed
+/// because the patterns went over it.
+pub(crate) fn sharing_regexes<T>(read: impl FnOnce() -> T) -> (T, bool) {
+    REGEXES.with(|cache| *cache.borrow_mut() = Some(PatternCompiler::default()));
+    OVER_BUDGET.with(|over| *over.borrow_mut() = false);
     let out = read();
     REGEXES.with(|cache| *cache.borrow_mut() = None);
-    out
+    (out, OVER_BUDGET.with(|over| *over.borrow()))
 }
 
 impl TryFrom<PatternSource> for Pattern {
-    type Error = regex::Error;
+    type Error = String;
 
     fn try_from(value: PatternSource) -> Result<Self, Self::Error> {
-        let cached = REGEXES.with(|cache| {
-            let cache = cache.try_borrow().ok()?;
-            cache.as_ref()?.get(&value.pattern).cloned()
+        let compiled = REGEXES.with(|cache| {
+            let mut cache = cache.try_borrow_mut().ok()?;
+            cache
+                .as_mut()
+                .map(|compiler| compiler.compile(&value.pattern))
         });
-        let regex = if let Some(regex) = cached {
-            regex
-        } else {
-            let regex = Arc::new(
-                regex::RegexBuilder::new(&value.pattern)
-                    .size_limit(crate::limits::REGEX_SIZE_LIMIT)
-                    .build()?,
-            );
-            REGEXES.with(|cache| {
-                if let Ok(mut cache) = cache.try_borrow_mut() {
-                    if let Some(cache) = cache.as_mut() {
-                        cache.insert(value.pattern.clone(), Arc::clone(&regex));
-                    }
-                }
-            });
-            regex
-        };
-        Ok(Pattern::new(value.pattern, value.level, regex))
+        let compiled =
+            compiled.unwrap_or_else(|| PatternCompiler::default().compile(&value.pattern));
+        match compiled {
+            Ok(regex) => Ok(Pattern::new(value.pattern, value.level, regex)),
+            Err(PatternError::OverBudget(budget)) => {
+                OVER_BUDGET.with(|over| *over.borrow_mut() = true);
+                Err(format!(
+                    "the patterns together pass the budget of {budget} bytes"
+                ))
+            }
+            Err(PatternError::TooLarge(limit)) => Err(format!(
+                "pattern `{}` compiles to more than {limit} bytes",
+                value.pattern
+            )),
+            Err(PatternError::Invalid(error)) => Err(error.to_string()),
+        }
     }
 }
 

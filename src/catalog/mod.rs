@@ -1,6 +1,6 @@
 //! The checked catalog: services, actions, field rules, locations and routes, all resolved.
 //!
-//! The only ways to build one are [`crate::check::Checker`] and loading a versioned artifact,
+//! The only ways to build one are the checker (`check::Checker`) and loading a versioned artifact,
 //! so every [`Catalog`] holds names that resolve, regexes that compile and flags that are set.
 
 use std::collections::HashMap;
@@ -17,8 +17,8 @@ pub use crate::vocab::{EventType, Level};
 /// locations. Only the catalog inserts keys, so events cannot provoke collisions.
 pub(crate) type FastMap<K, V> = FxHashMap<K, V>;
 
-pub(crate) use field::sharing_regexes;
 pub use field::{BaseType, EnumValue, FieldRule, Pattern};
+pub(crate) use field::{PatternCompiler, PatternError, sharing_regexes};
 
 /// A group of actions: one table of a service's event catalog.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -301,17 +301,102 @@ struct StoredCatalog(CatalogData);
 impl TryFrom<StoredCatalog> for Catalog {
     type Error = String;
 
-    /// Checks that every action's field list exists.
+    /// Checks what the types cannot: every index points at something, and names are in the
+    /// order and as unique as the checker leaves them, so that a tampered artifact whose hash
+    /// was recomputed is refused rather than decided wrongly.
     fn try_from(StoredCatalog(data): StoredCatalog) -> Result<Self, String> {
-        let sets = data.field_sets.len();
-        match data.actions.iter().find(|a| a.field_set as usize >= sets) {
-            Some(action) => Err(format!(
-                "action `{}` refers to field list {}, but there are {sets}",
-                action.name, action.field_set
-            )),
-            None => Ok(Catalog::from(data)),
+        consistent(&data)?;
+        Ok(Catalog::from(data))
+    }
+}
+
+/// The references and orders of a catalog's data, checked.
+fn consistent(data: &CatalogData) -> Result<(), String> {
+    let fails = |what: String| Err(what);
+    for pair in data.services.windows(2) {
+        if let [a, b] = pair {
+            if a.name >= b.name {
+                return fails(format!(
+                    "services `{}` and `{}` are out of order",
+                    a.name, b.name
+                ));
+            }
         }
     }
+    for pair in data.actions.windows(2) {
+        if let [a, b] = pair {
+            if a.name >= b.name {
+                return fails(format!(
+                    "actions `{}` and `{}` are out of order",
+                    a.name, b.name
+                ));
+            }
+        }
+    }
+    for action in &data.actions {
+        let name = &action.name;
+        let Some(service) = data.services.get(action.service.index()) else {
+            return fails(format!(
+                "action `{name}` refers to service {}",
+                action.service.0
+            ));
+        };
+        if !name.starts_with(&format!("{}.", service.name)) {
+            return fails(format!(
+                "action `{name}` is not in its service `{}`",
+                service.name
+            ));
+        }
+        if action
+            .group
+            .is_some_and(|g| g as usize >= service.groups.len())
+        {
+            return fails(format!(
+                "action `{name}` refers to a group its service lacks"
+            ));
+        }
+        if action.field_set as usize >= data.field_sets.len() {
+            return fails(format!(
+                "action `{name}` refers to field list {}, but there are {}",
+                action.field_set,
+                data.field_sets.len()
+            ));
+        }
+        if let Some(c) = action
+            .conditionals
+            .iter()
+            .find(|c| **c as usize >= data.conditionals.len())
+        {
+            return fails(format!("action `{name}` refers to conditional {c}"));
+        }
+    }
+    let target = |id: &TargetId| id.index() < data.targets.len();
+    for route in &data.routes {
+        for rule in &route.rules {
+            if !rule.targets.iter().all(target) {
+                return fails(format!(
+                    "route `{}` refers to a target that is not there",
+                    route.name
+                ));
+            }
+            for location in &rule.locations {
+                let known = match location {
+                    LocationMatch::Any | LocationMatch::Global => true,
+                    LocationMatch::Region(name) => data.regions.iter().any(|r| r.name == *name),
+                    LocationMatch::Zone(name) => {
+                        data.regions.iter().any(|r| r.zones.contains(name))
+                    }
+                };
+                if !known {
+                    return fails(format!("route `{}` names an unknown location", route.name));
+                }
+            }
+        }
+    }
+    if !data.default_targets.iter().all(target) {
+        return fails("a default target is not there".into());
+    }
+    Ok(())
 }
 
 impl From<CatalogData> for Catalog {

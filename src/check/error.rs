@@ -289,6 +289,36 @@ pub enum CheckError {
         help: String,
     },
 
+    /// A type or schema defined through more than [`crate::limits::MAX_NESTING`] others.
+    #[error("{kind} `{name}` is defined through more than {limit} {kind}s")]
+    #[diagnostic(
+        code(limit::nesting),
+        help(
+            "define it more directly: each level of `type a = b` or `use` adds one, and real catalogs need a few"
+        )
+    )]
+    TooDeep {
+        kind: &'static str,
+        name: String,
+        limit: usize,
+        #[label("the chain passes the limit here")]
+        span: SourceSpan,
+    },
+
+    /// Patterns whose compiled size together passes [`crate::limits::PATTERN_BUDGET`].
+    #[error("the catalog's patterns together pass the budget of {budget} bytes")]
+    #[diagnostic(
+        code(limit::patterns),
+        help(
+            "share patterns (the same source is compiled once), simplify large ones, or split the catalog"
+        )
+    )]
+    PatternBudget {
+        budget: usize,
+        #[label("this pattern passes it")]
+        span: SourceSpan,
+    },
+
     /// More declarations than [`crate::limits::MAX_DECLARATIONS`].
     #[error("the catalog has more than {limit} declarations")]
     #[diagnostic(

@@ -7,13 +7,18 @@ use super::draft::{Actions, FieldDecl};
 use super::{CheckError, CheckState};
 use crate::ast::{self, Condition, FieldBlock, Item, Literal, ServiceItem};
 use crate::catalog::{BaseType, Comparison, Conditional, FieldRule, Level, PathId};
+use crate::limits::MAX_NESTING;
 use crate::source::Span;
 use crate::suggestion;
 
 impl<'a> CheckState<'a> {
     /// The fields of a block: its `use`d schemas' fields, then its own.
+    ///
+    /// A field that two used schemas share (both use a third) is taken once, so that schemas
+    /// used as a diamond expand to their distinct fields, not to a copy per path.
     pub(super) fn block_fields(&mut self, block: &'a FieldBlock) -> Vec<FieldDecl> {
-        let mut out = Vec::new();
+        let mut out: Vec<FieldDecl> = Vec::new();
+        let mut taken: HashSet<Span> = HashSet::new();
         for name in &block.uses {
             let key: Option<&'a str> = self
                 .schemas
@@ -37,8 +42,17 @@ impl<'a> CheckState<'a> {
                     decl.used = true;
                 }
             }
+            if self.schema_stack.len() >= MAX_NESTING && !self.schema_fields.contains_key(key) {
+                self.report_too_deep(CheckError::TooDeep {
+                    kind: "schema",
+                    name: key.to_owned(),
+                    limit: MAX_NESTING,
+                    span: name.span.into(),
+                });
+                continue;
+            }
             match self.schema(key) {
-                Some(fields) => out.extend(fields),
+                Some(fields) => out.extend(fields.into_iter().filter(|f| taken.insert(f.span))),
                 None => self.report(CheckError::UnknownSchema {
                     name: name.node.clone(),
                     span: name.span.into(),
@@ -49,7 +63,9 @@ impl<'a> CheckState<'a> {
         }
         for field in &block.fields {
             if let Some(decl) = self.field(field) {
-                out.push(decl);
+                if taken.insert(decl.span) {
+                    out.push(decl);
+                }
             }
         }
         out

@@ -8,8 +8,8 @@ use crate::catalog::{Domain, LocationMatch, LocationTable, Region, Service};
 use crate::source::Span;
 use crate::suggestion;
 
-/// The built-in location of events not tied to a region.
 use crate::vocab::GLOBAL;
+
 /// The route wildcard.
 pub(crate) const ANY: &str = "*";
 

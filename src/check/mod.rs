@@ -13,12 +13,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use miette::Diagnostic;
-use regex::Regex;
 
 pub use error::CheckError;
 
 use crate::ast::{self, Item};
-use crate::catalog::{Catalog, CatalogData};
+use crate::catalog::{Catalog, CatalogData, PatternCompiler};
 use crate::source::{SharedSources, Source, SourceSet, Span};
 use crate::syntax;
 
@@ -292,13 +291,15 @@ struct CheckState<'a> {
     /// Some file did not parse: references into it would be reported as unknown, so
     /// unresolved-reference and unused-declaration reports are held back.
     incomplete: bool,
+    /// Whether a chain past the nesting limit was reported.
+    too_deep: bool,
     errors: Vec<CheckError>,
     types: BTreeMap<&'a str, Declared<'a, ast::TypeDecl>>,
     schemas: BTreeMap<&'a str, Declared<'a, ast::SchemaDecl>>,
     resolved: HashMap<&'a str, Option<types::Resolved>>,
     schema_fields: HashMap<&'a str, Vec<draft::FieldDecl>>,
     schema_stack: Vec<&'a str>,
-    regexes: HashMap<String, Arc<Regex>>,
+    patterns: PatternCompiler,
     locations: locations::Table,
 }
 
@@ -307,19 +308,30 @@ impl<'a> CheckState<'a> {
         Self {
             sources,
             incomplete,
+            too_deep: false,
             errors: Vec::new(),
             types: BTreeMap::new(),
             schemas: BTreeMap::new(),
             resolved: HashMap::new(),
             schema_fields: HashMap::new(),
             schema_stack: Vec::new(),
-            regexes: HashMap::new(),
+            patterns: PatternCompiler::default(),
             locations: locations::Table::default(),
         }
     }
 
     fn report(&mut self, error: CheckError) {
         self.errors.push(error);
+    }
+
+    /// Reports a chain of types or schemas past [`crate::limits::MAX_NESTING`]: once, since one
+    /// generated chain passes it at every level, and what it leaves unresolved is not worth
+    /// reporting on top.
+    fn report_too_deep(&mut self, error: CheckError) {
+        if !std::mem::replace(&mut self.too_deep, true) {
+            self.errors.push(error);
+        }
+        self.incomplete = true;
     }
 
     /// Reports a reference that did not resolve, unless some file failed to parse.

@@ -2,12 +2,12 @@
 //! its errors reported once.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use super::draft::FieldDecl;
-use super::{CheckError, CheckState, REGEX_SIZE_LIMIT};
+use super::{CheckError, CheckState};
 use crate::ast::{self, ClauseKind, TypeExpr};
-use crate::catalog::{BaseType, EnumValue, Level, Pattern};
+use crate::catalog::{BaseType, EnumValue, Level, Pattern, PatternError};
+use crate::limits::MAX_NESTING;
 use crate::source::Span;
 use crate::suggestion;
 
@@ -71,6 +71,16 @@ impl<'a> CheckState<'a> {
                 span: decl.name.span.into(),
                 label: "defined in terms of itself",
                 help: format!("type `{name}` is defined in terms of itself; give it a base type"),
+            });
+            self.resolved.insert(name, None);
+            return None;
+        }
+        if stack.len() >= MAX_NESTING {
+            self.report_too_deep(CheckError::TooDeep {
+                kind: "type",
+                name: name.to_owned(),
+                limit: MAX_NESTING,
+                span: decl.name.span.into(),
             });
             self.resolved.insert(name, None);
             return None;
@@ -241,26 +251,19 @@ impl<'a> CheckState<'a> {
         });
     }
 
-    /// Compiles a pattern once per distinct source, within [`REGEX_SIZE_LIMIT`].
+    /// Compiles a pattern once per distinct source, within [`crate::limits::REGEX_SIZE_LIMIT`] and the
+    /// catalog's pattern budget.
     fn pattern(&mut self, regex: &crate::source::Spanned<String>, level: Level) -> Option<Pattern> {
-        if let Some(compiled) = self.regexes.get(&regex.node) {
-            return Some(Pattern::new(
-                regex.node.clone(),
-                level,
-                Arc::clone(compiled),
-            ));
-        }
-        match regex::RegexBuilder::new(&regex.node)
-            .size_limit(REGEX_SIZE_LIMIT)
-            .build()
-        {
-            Ok(compiled) => {
-                let compiled = Arc::new(compiled);
-                self.regexes
-                    .insert(regex.node.clone(), Arc::clone(&compiled));
-                Some(Pattern::new(regex.node.clone(), level, compiled))
+        match self.patterns.compile(&regex.node) {
+            Ok(compiled) => Some(Pattern::new(regex.node.clone(), level, compiled)),
+            Err(PatternError::OverBudget(budget)) => {
+                self.report(CheckError::PatternBudget {
+                    budget,
+                    span: regex.span.into(),
+                });
+                None
             }
-            Err(regex::Error::CompiledTooBig(limit)) => {
+            Err(PatternError::TooLarge(limit)) => {
                 self.report(CheckError::RegexTooLarge {
                     pattern: regex.node.replace('/', "\\/"),
                     span: regex.span.into(),
@@ -269,7 +272,7 @@ impl<'a> CheckState<'a> {
                 });
                 None
             }
-            Err(error) => {
+            Err(PatternError::Invalid(error)) => {
                 let text = error.to_string();
                 let reason = text
                     .lines()

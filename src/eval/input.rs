@@ -1,20 +1,33 @@
-//! Splitting an input into events: NDJSON line by line in constant memory, or a single JSON
-//! object (pretty-printed or not), or a JSON array of objects.
+//! Splitting an input into events, in bounded memory and without losing or shifting any:
+//! NDJSON line by line, or JSON text (one object, pretty-printed or not, a sequence of values,
+//! or an array whose items are the events) value by value.
 
 use std::io::{self, BufRead};
-use std::ops::Range;
 
-use serde_json::value::RawValue;
+/// How an input is split into events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InputForm {
+    /// Decided by the first line that is not blank: NDJSON, unless that line opens JSON that
+    /// goes on over the next lines (it is `{` or `[` and what follows it on the line, if
+    /// anything, is JSON so far), or it is a whole array that is also the whole input.
+    #[default]
+    Auto,
+    /// One event per line that is not blank, whatever the line holds.
+    Ndjson,
+    /// JSON text: each top-level value is an event, and each item of a top-level array.
+    Json,
+}
 
 /// The events of one input, read one at a time.
 ///
-/// The first non-blank line decides the form: `[` starts an array (read whole); a line that
-/// is not JSON by itself but starts with `{` starts pretty-printed JSON (read whole, as a
-/// sequence of values); anything else is NDJSON. Blank lines separate nothing and are skipped;
-/// every other line or value is one event, so that a broken line still gets its decision.
+/// Every line of NDJSON is one event, in order, broken or not. In JSON text a value ends
+/// where its brackets close (strings and escapes respected), and an array's items end at its
+/// top-level commas, so that one broken item is one reject and the items after it keep their
+/// own decisions. Nothing is read whole: memory is bounded by [`LINE_CAP`] per event.
 #[derive(Debug)]
 pub struct EventReader<R> {
     reader: R,
+    form: InputForm,
     line: Vec<u8>,
     /// Bytes of the reader's buffer that the last event borrowed, consumed on the next call.
     lent: usize,
@@ -25,18 +38,24 @@ pub struct EventReader<R> {
 enum State {
     Start,
     Lines,
-    Buffered {
-        text: Vec<u8>,
-        events: std::vec::IntoIter<Range<usize>>,
-        current: Range<usize>,
-    },
+    /// A line read ahead (to see whether a one-line array is the whole input), to be the
+    /// next event.
+    Pending(Vec<u8>),
+    Values(Splitter),
 }
 
 impl<R: BufRead> EventReader<R> {
-    /// Events from a buffered reader.
+    /// Events from a buffered reader, in the form the input's first line shows
+    /// ([`InputForm::Auto`]).
     pub fn new(reader: R) -> Self {
+        Self::with_form(reader, InputForm::Auto)
+    }
+
+    /// Events from a buffered reader in the given form.
+    pub fn with_form(reader: R, form: InputForm) -> Self {
         Self {
             reader,
+            form,
             line: Vec::new(),
             lent: 0,
             state: State::Start,
@@ -45,40 +64,46 @@ impl<R: BufRead> EventReader<R> {
 
     /// The next event's bytes, or `None` at the end of the input.
     pub fn next_event(&mut self) -> io::Result<Option<&[u8]>> {
-        if let State::Buffered {
-            events, current, ..
-        } = &mut self.state
-        {
-            let Some(range) = events.next() else {
-                return Ok(None);
-            };
-            *current = range;
-            return Ok(Some(self.buffered()));
-        }
         self.reader.consume(std::mem::take(&mut self.lent));
-        if matches!(self.state, State::Lines) {
-            if let Some(lent) = self.whole_line_in_buffer()? {
-                self.lent = lent;
-                let buffer = self.reader.fill_buf()?;
-                return Ok(buffer.get(..lent).map(trim_line_end));
+        match self.state {
+            State::Start => return self.start(),
+            State::Pending(_) => {
+                if let State::Pending(line) = std::mem::replace(&mut self.state, State::Lines) {
+                    self.line = line;
+                }
+                return Ok(Some(&self.line));
             }
+            State::Values(_) => {
+                let State::Values(splitter) = &mut self.state else {
+                    return Ok(None);
+                };
+                return Ok(if splitter.next(&mut self.reader)? {
+                    Some(splitter.value())
+                } else {
+                    None
+                });
+            }
+            State::Lines => {}
+        }
+        if let Some(lent) = self.whole_line_in_buffer()? {
+            self.lent = lent;
+            let buffer = self.reader.fill_buf()?;
+            return Ok(buffer.get(..lent).map(trim_line_end));
         }
         self.line.clear();
         if !next_line(&mut self.reader, &mut self.line, 0)? {
             return Ok(None);
         }
-        if matches!(self.state, State::Start) {
-            self.state = State::Lines;
-            if let Some(rest) = self.line.strip_prefix(b"\xEF\xBB\xBF") {
-                self.line = rest.to_vec();
-            }
-            let first = self.line.iter().find(|b| !b.is_ascii_whitespace()).copied();
-            let whole_line_json = serde_json::from_slice::<&RawValue>(&self.line).is_ok();
-            if first == Some(b'[') || (first == Some(b'{') && !whole_line_json) {
-                return self.buffer_rest(first == Some(b'['));
-            }
-        }
         Ok(Some(&self.line))
+    }
+
+    /// Whether input is waiting in the reader's buffer beyond the last event: when none is, the
+    /// next event needs a read that may block (a live stream), so output should be flushed first.
+    pub fn input_pending(&self) -> bool
+    where
+        R: Buffered,
+    {
+        self.reader.buffered() > self.lent
     }
 
     /// Appends the next event's bytes to `out`; `false` at the end of the input. The same
@@ -91,8 +116,48 @@ impl<R: BufRead> EventReader<R> {
             }
             return Ok(event.is_some());
         }
+        self.reader.consume(std::mem::take(&mut self.lent));
         let start = out.len();
         next_line(&mut self.reader, out, start)
+    }
+
+    /// Reads the first line that is not blank and decides the form from it.
+    fn start(&mut self) -> io::Result<Option<&[u8]>> {
+        self.line.clear();
+        if !next_line(&mut self.reader, &mut self.line, 0)? {
+            return Ok(None);
+        }
+        if let Some(rest) = self.line.strip_prefix(b"\xEF\xBB\xBF") {
+            self.line = rest.to_vec();
+        }
+        let json = match self.form {
+            InputForm::Ndjson => false,
+            InputForm::Json => true,
+            InputForm::Auto => match opening(&self.line) {
+                Opening::Continues => true,
+                Opening::Other => false,
+                Opening::WholeArray => {
+                    let mut next = Vec::new();
+                    if next_line(&mut self.reader, &mut next, 0)? {
+                        self.state = State::Pending(next);
+                        return Ok(Some(&self.line));
+                    }
+                    true
+                }
+            },
+        };
+        if !json {
+            self.state = State::Lines;
+            if self.line.iter().all(u8::is_ascii_whitespace) {
+                // Only a byte-order mark: not an event.
+                return self.next_event();
+            }
+            return Ok(Some(&self.line));
+        }
+        let mut first = std::mem::take(&mut self.line);
+        first.push(b'\n');
+        self.state = State::Values(Splitter::new(first));
+        self.next_event()
     }
 
     /// Skips blank lines in the reader's buffer; the length (line end included) of the next
@@ -114,43 +179,298 @@ impl<R: BufRead> EventReader<R> {
             self.reader.consume(end + 1);
         }
     }
+}
 
-    fn buffered(&self) -> &[u8] {
-        match &self.state {
-            State::Buffered { text, current, .. } => text.get(current.clone()).unwrap_or_default(),
-            _ => &[],
+/// A reader that says how many bytes it holds already read, without reading more.
+pub trait Buffered {
+    /// The bytes read and not yet consumed.
+    fn buffered(&self) -> usize;
+}
+
+impl<R: io::Read> Buffered for io::BufReader<R> {
+    fn buffered(&self) -> usize {
+        self.buffer().len()
+    }
+}
+
+/// What the first line of an input says about its form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Opening {
+    /// It opens JSON that goes on over the next lines.
+    Continues,
+    /// It is a whole JSON array: the input is one if nothing follows.
+    WholeArray,
+    /// Anything else: a line of NDJSON.
+    Other,
+}
+
+fn opening(line: &[u8]) -> Opening {
+    let text = trim_ascii(line);
+    let whole = serde_json::from_slice::<serde::de::IgnoredAny>(text).is_ok();
+    match text.first() {
+        Some(b'[') if whole => Opening::WholeArray,
+        Some(b'{' | b'[') if !whole && opens_json(text) => Opening::Continues,
+        _ => Opening::Other,
+    }
+}
+
+/// Whether `text`, which starts with a bracket, is a beginning of JSON that its line does not
+/// finish: its brackets are still open at the end, strings respected. `{"a":1} garbage` and
+/// `{"a": }` are not: their brackets close on the line.
+fn opens_json(text: &[u8]) -> bool {
+    let mut depth = 0_usize;
+    let (mut in_string, mut escaped) = (false, false);
+    for &byte in text {
+        if in_string {
+            match (escaped, byte) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => match depth.checked_sub(1) {
+                Some(0) | None => return false,
+                Some(less) => depth = less,
+            },
+            _ => {}
+        }
+    }
+    depth > 0
+}
+
+fn trim_ascii(text: &[u8]) -> &[u8] {
+    let start = text.iter().position(|b| !b.is_ascii_whitespace());
+    let end = text.iter().rposition(|b| !b.is_ascii_whitespace());
+    match (start, end) {
+        (Some(start), Some(end)) => text.get(start..=end).unwrap_or_default(),
+        _ => &[],
+    }
+}
+
+/// Splits JSON text into its events as it streams: each top-level value, or each item of a
+/// top-level array. Only brackets, strings and escapes are tracked, not the rest of the
+/// grammar, so that a broken value still ends where its brackets close and is decided (and
+/// rejected) on its own. A top-level value that does not start with a bracket runs to the end
+/// of its line.
+#[derive(Debug)]
+struct Splitter {
+    /// Text read ahead of the reader (the first line), split first.
+    carry: Vec<u8>,
+    at: usize,
+    /// The current value, at most [`LINE_CAP`] bytes of it.
+    value: Vec<u8>,
+    /// Open brackets, counting a top-level array's own.
+    depth: usize,
+    text: Text,
+    place: Place,
+    /// Whether the current value has begun.
+    started: bool,
+    /// An item separator was read, so an item is due even if it is empty (`[1,]`).
+    due: bool,
+}
+
+/// Where the splitter is in the JSON text, for strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Text {
+    Code,
+    InString,
+    /// Right after a backslash in a string.
+    Escape,
+}
+
+/// What the current value is part of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// The top level: the value is a top-level value.
+    Top,
+    /// A top-level array, whose items are the events.
+    Array,
+    /// A top-level value that is not bracketed: it ends with its line.
+    Scalar,
+}
+
+/// What one byte does to the value being split.
+enum Step {
+    Skip,
+    Keep,
+    /// The value is complete; the byte is kept in it (a closing bracket) or not (a separator).
+    End {
+        keep: bool,
+    },
+}
+
+impl Splitter {
+    fn new(carry: Vec<u8>) -> Self {
+        Self {
+            carry,
+            at: 0,
+            value: Vec::new(),
+            depth: 0,
+            text: Text::Code,
+            place: Place::Top,
+            started: false,
+            due: false,
         }
     }
 
-    /// Reads the rest of the input and splits it as an array or a sequence of values, or,
-    /// failing that, into lines.
-    fn buffer_rest(&mut self, array: bool) -> io::Result<Option<&[u8]>> {
-        let mut text = std::mem::take(&mut self.line);
-        text.push(b'\n');
-        self.reader.read_to_end(&mut text)?;
-        let events = if array {
-            array_items(&text)
-        } else {
-            sequence_items(&text)
-        }
-        .unwrap_or_else(|| {
-            if array {
-                std::iter::once(0..text.len()).collect()
-            } else {
-                lines(&text)
+    fn value(&self) -> &[u8] {
+        trim_ascii(&self.value)
+    }
+
+    /// Reads the next event into `value`; `false` at the end of the input.
+    fn next(&mut self, reader: &mut impl BufRead) -> io::Result<bool> {
+        self.value.clear();
+        self.started = false;
+        while let Some(&byte) = self.carry.get(self.at) {
+            self.at += 1;
+            if self.take(byte) {
+                return Ok(true);
             }
-        });
-        let mut events = events.into_iter();
-        let current = events.next();
-        let Some(current) = current else {
-            return Ok(None);
-        };
-        self.state = State::Buffered {
-            text,
-            events,
-            current,
-        };
-        Ok(Some(self.buffered()))
+        }
+        loop {
+            let chunk = match reader.fill_buf() {
+                Ok(chunk) => chunk,
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+                Err(error) => return Err(error),
+            };
+            if chunk.is_empty() {
+                // The end of the input ends the value, finished or not.
+                let due = std::mem::take(&mut self.due) || self.started;
+                self.place = Place::Top;
+                self.depth = 0;
+                return Ok(due);
+            }
+            let mut used = chunk.len();
+            let mut done = false;
+            for (i, &byte) in chunk.iter().enumerate() {
+                if self.take(byte) {
+                    used = i + 1;
+                    done = true;
+                    break;
+                }
+            }
+            reader.consume(used);
+            if done {
+                return Ok(true);
+            }
+        }
+    }
+
+    /// Takes one byte; `true` when it completes the value.
+    fn take(&mut self, byte: u8) -> bool {
+        match self.step(byte) {
+            Step::Skip => false,
+            Step::Keep => {
+                self.keep(byte);
+                false
+            }
+            Step::End { keep } => {
+                if keep {
+                    self.keep(byte);
+                }
+                true
+            }
+        }
+    }
+
+    fn keep(&mut self, byte: u8) {
+        self.started = true;
+        if self.value.len() < LINE_CAP {
+            self.value.push(byte);
+        }
+    }
+
+    fn step(&mut self, byte: u8) -> Step {
+        if self.place == Place::Scalar {
+            if byte == b'\n' {
+                self.place = Place::Top;
+                return Step::End { keep: false };
+            }
+            return Step::Keep;
+        }
+        match (self.text, byte) {
+            (Text::Code, _) => {}
+            (Text::Escape, _) => {
+                self.text = Text::InString;
+                return Step::Keep;
+            }
+            (Text::InString, b'\\') => {
+                self.text = Text::Escape;
+                return Step::Keep;
+            }
+            (Text::InString, b'"') => {
+                self.text = Text::Code;
+                return Step::Keep;
+            }
+            (Text::InString, _) => return Step::Keep,
+        }
+        let array = self.place == Place::Array;
+        let item_level = usize::from(array);
+        if self.depth == item_level {
+            return self.between(byte);
+        }
+        match byte {
+            b'"' => self.text = Text::InString,
+            b'{' | b'[' => self.depth += 1,
+            b'}' | b']' => {
+                self.depth -= 1;
+                if self.depth == item_level && !array {
+                    return Step::End { keep: true };
+                }
+            }
+            _ => {}
+        }
+        Step::Keep
+    }
+
+    /// A byte outside every bracket of the current value: at the top level, or between and
+    /// inside the items of a top-level array.
+    fn between(&mut self, byte: u8) -> Step {
+        let array = self.place == Place::Array;
+        match byte {
+            _ if byte.is_ascii_whitespace() && !self.started => Step::Skip,
+            b'[' if !array && !self.started => {
+                self.place = Place::Array;
+                self.depth = 1;
+                Step::Skip
+            }
+            b']' if array => self.close_array(),
+            b',' if array => {
+                // The item ends, empty or not (`[1,,2]`), and another is due (`[1,]`).
+                self.due = true;
+                Step::End { keep: false }
+            }
+            b'{' | b'[' => {
+                self.depth += 1;
+                Step::Keep
+            }
+            b'"' if array => {
+                self.text = Text::InString;
+                Step::Keep
+            }
+            _ if array || self.started => Step::Keep,
+            _ => {
+                // A top-level value without brackets (a number, a word): its line.
+                self.place = Place::Scalar;
+                Step::Keep
+            }
+        }
+    }
+
+    /// The top-level array closes: its last item ends, if it has one.
+    fn close_array(&mut self) -> Step {
+        self.place = Place::Top;
+        self.depth = 0;
+        if std::mem::take(&mut self.due) || self.started {
+            Step::End { keep: false }
+        } else {
+            Step::Skip
+        }
     }
 }
 
@@ -209,76 +529,25 @@ fn read_line(reader: &mut impl BufRead, line: &mut Vec<u8>, cap: usize) -> io::R
     }
 }
 
-/// Where `inner` sits within `outer`.
-fn range_in(outer: &[u8], inner: &str) -> Range<usize> {
-    let start = (inner.as_ptr() as usize).saturating_sub(outer.as_ptr() as usize);
-    start..start + inner.len()
-}
-
-fn array_items(text: &[u8]) -> Option<Vec<Range<usize>>> {
-    let items: Vec<&RawValue> = serde_json::from_slice(text).ok()?;
-    Some(items.iter().map(|raw| range_in(text, raw.get())).collect())
-}
-
-/// The values of pretty-printed JSON. When a value is broken, the values before it are
-/// kept and the rest is split into lines, each its own event; `None` when even the first
-/// value is broken (then the whole input is read as lines: it is probably NDJSON).
-fn sequence_items(text: &[u8]) -> Option<Vec<Range<usize>>> {
-    let mut stream = serde_json::Deserializer::from_slice(text).into_iter::<&RawValue>();
-    let mut items = Vec::new();
-    loop {
-        match stream.next() {
-            None => return Some(items),
-            Some(Ok(raw)) => items.push(range_in(text, raw.get())),
-            Some(Err(_)) if items.is_empty() => return None,
-            Some(Err(_)) => {
-                let start = stream.byte_offset();
-                let rest = text.get(start..).unwrap_or_default();
-                items.extend(
-                    lines(rest)
-                        .into_iter()
-                        .map(|r| r.start + start..r.end + start),
-                );
-                return Some(items);
-            }
-        }
-    }
-}
-
-fn lines(text: &[u8]) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for (i, byte) in text.iter().enumerate().chain([(text.len(), &b'\n')]) {
-        if *byte == b'\n' {
-            let mut end = i;
-            while end > start && text.get(end - 1) == Some(&b'\r') {
-                end -= 1;
-            }
-            if !text
-                .get(start..end)
-                .unwrap_or_default()
-                .iter()
-                .all(u8::is_ascii_whitespace)
-            {
-                out.push(start..end);
-            }
-            start = i + 1;
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
-    use super::EventReader;
+    use std::io::{BufReader, Cursor};
 
-    fn events(input: &str) -> Vec<String> {
-        let mut reader = EventReader::new(input.as_bytes());
+    use proptest::prelude::*;
+
+    use super::{EventReader, InputForm};
+
+    fn events_as(input: &str, form: InputForm) -> Vec<String> {
+        let mut reader = EventReader::with_form(input.as_bytes(), form);
         let mut out = Vec::new();
         while let Ok(Some(event)) = reader.next_event() {
             out.push(String::from_utf8_lossy(event).into_owned());
         }
         out
+    }
+
+    fn events(input: &str) -> Vec<String> {
+        events_as(input, InputForm::Auto)
     }
 
     #[test]
@@ -287,7 +556,32 @@ mod tests {
         let expected = events(input);
         assert_eq!(expected.len(), 5, "{expected:?}");
         for capacity in 1..24 {
-            let reader = std::io::BufReader::with_capacity(capacity, input.as_bytes());
+            let reader = BufReader::with_capacity(capacity, input.as_bytes());
+            let mut reader = EventReader::new(reader);
+            let mut out = Vec::new();
+            while let Ok(Some(event)) = reader.next_event() {
+                out.push(String::from_utf8_lossy(event).into_owned());
+            }
+            assert_eq!(out, expected, "buffer of {capacity} bytes");
+        }
+    }
+
+    #[test]
+    fn splits_json_alike_whatever_the_buffer_size() {
+        let input = "[\n {\"a\": \"x,]\\\"\"},\n {\"b\": }, 3 ,\n [1, 2]\n]\n{\"c\":\n 1}\n";
+        let expected = events(input);
+        assert_eq!(
+            expected,
+            [
+                "{\"a\": \"x,]\\\"\"}",
+                "{\"b\": }",
+                "3",
+                "[1, 2]",
+                "{\"c\":\n 1}"
+            ]
+        );
+        for capacity in 1..24 {
+            let reader = BufReader::with_capacity(capacity, input.as_bytes());
             let mut reader = EventReader::new(reader);
             let mut out = Vec::new();
             while let Ok(Some(event)) = reader.next_event() {
@@ -315,6 +609,22 @@ mod tests {
     }
 
     #[test]
+    fn a_first_line_that_is_an_array_does_not_swallow_the_stream() {
+        assert_eq!(
+            events("[1]\n{\"a\":1}\n{\"b\":2}\n"),
+            ["[1]", "{\"a\":1}", "{\"b\":2}"]
+        );
+    }
+
+    #[test]
+    fn a_first_line_with_garbage_after_a_value_is_one_line_of_ndjson() {
+        assert_eq!(
+            events("{\"a\":1} garbage\n{\"b\":2}\n"),
+            ["{\"a\":1} garbage", "{\"b\":2}"]
+        );
+    }
+
+    #[test]
     fn reads_a_pretty_printed_object_whole() {
         assert_eq!(events("{\n  \"a\": 1\n}\n"), ["{\n  \"a\": 1\n}"]);
     }
@@ -322,11 +632,30 @@ mod tests {
     #[test]
     fn splits_an_array_into_its_items() {
         assert_eq!(events("[{\"a\":1},\n 2]"), ["{\"a\":1}", "2"]);
+        assert_eq!(
+            events("[{\"a\":1}, {\"b\":2}]\n"),
+            ["{\"a\":1}", "{\"b\":2}"]
+        );
+        assert!(events("[]").is_empty());
     }
 
     #[test]
-    fn keeps_a_broken_array_as_one_event() {
-        assert_eq!(events("[{\"a\":1},"), ["[{\"a\":1},\n"]);
+    fn one_broken_item_of_an_array_is_one_event() {
+        assert_eq!(
+            events("[\n{\"a\":1},\n{\"b\": },\n{\"c\":3}\n]"),
+            ["{\"a\":1}", "{\"b\": }", "{\"c\":3}"]
+        );
+    }
+
+    #[test]
+    fn a_truncated_array_keeps_its_items_and_the_rest_is_an_event() {
+        assert_eq!(events("[{\"a\":1},"), ["{\"a\":1}", ""]);
+        assert_eq!(
+            events("[1,,2,]"),
+            ["[1,,2,]"],
+            "a broken one-line array is a line"
+        );
+        assert_eq!(events_as("[1,,2,]", InputForm::Json), ["1", "", "2", ""]);
     }
 
     #[test]
@@ -338,15 +667,91 @@ mod tests {
     }
 
     #[test]
-    fn skips_a_byte_order_mark() {
-        assert_eq!(events("\u{FEFF}{\"a\":1}\n"), ["{\"a\":1}"]);
+    fn a_broken_pretty_printed_value_is_one_event() {
+        assert_eq!(
+            events("{\n\"a\": }\n{\"b\":2}\n"),
+            ["{\n\"a\": }", "{\"b\":2}"]
+        );
+        assert_eq!(
+            events("{\n  \"a\": 1,\n  \"b\": "),
+            ["{\n  \"a\": 1,\n  \"b\":"]
+        );
     }
 
     #[test]
-    fn falls_back_to_lines_when_pretty_json_is_broken() {
+    fn skips_a_byte_order_mark() {
+        assert_eq!(events("\u{FEFF}{\"a\":1}\n"), ["{\"a\":1}"]);
+        assert_eq!(events("\u{FEFF}\n{\"a\":1}\n"), ["{\"a\":1}"]);
+    }
+
+    #[test]
+    fn the_form_can_be_asked_for() {
+        let pretty = "{\n  \"a\": 1\n}\n";
         assert_eq!(
-            events("{\n\"a\": }\n{\"b\":2}\n"),
-            ["{", "\"a\": }", "{\"b\":2}"]
+            events_as(pretty, InputForm::Ndjson),
+            ["{", "  \"a\": 1", "}"]
         );
+        let lines = "{\"a\":1}\n{\"b\":2}\n";
+        assert_eq!(
+            events_as(lines, InputForm::Json),
+            ["{\"a\":1}", "{\"b\":2}"]
+        );
+        assert_eq!(events_as("[1]\n[2]\n", InputForm::Json), ["1", "2"]);
+    }
+
+    #[test]
+    fn a_broken_first_line_is_decided_before_the_rest_is_read() {
+        let mut input = b"{\"a\":1} garbage\n".to_vec();
+        for _ in 0..100_000 {
+            input.extend_from_slice(b"{\"b\":2}\n");
+        }
+        let mut buffered = BufReader::with_capacity(4096, Cursor::new(input));
+        {
+            let mut reader = EventReader::new(&mut buffered);
+            assert_eq!(
+                reader.next_event().ok().flatten(),
+                Some(&b"{\"a\":1} garbage"[..])
+            );
+        }
+        assert!(
+            buffered.get_ref().position() <= 8192,
+            "{}",
+            buffered.get_ref().position()
+        );
+    }
+
+    fn line() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => Just("{\"a\":1}".to_owned()),
+            1 => Just("[1]".to_owned()),
+            1 => Just("{".to_owned()),
+            1 => Just("]".to_owned()),
+            1 => Just("{\"a\":1} garbage".to_owned()),
+            1 => Just("   ".to_owned()),
+            1 => "[ -~]{0,12}",
+        ]
+    }
+
+    proptest! {
+        /// Every line that is not blank is one event, in order, once the input is NDJSON:
+        /// asked for, or shown by a first line that is an object.
+        #[test]
+        fn every_line_of_ndjson_is_one_event_in_order(
+            lines in prop::collection::vec(line(), 0..40),
+            asked in any::<bool>(),
+            crlf in any::<bool>(),
+        ) {
+            let mut all = vec!["{\"first\":0}".to_owned()];
+            all.extend(lines);
+            let end = if crlf { "\r\n" } else { "\n" };
+            let text: String = all.iter().flat_map(|l| [l.as_str(), end]).collect();
+            let form = if asked { InputForm::Ndjson } else { InputForm::Auto };
+            let expected: Vec<String> = all
+                .iter()
+                .filter(|l| !l.trim().is_empty())
+                .cloned()
+                .collect();
+            prop_assert_eq!(events_as(&text, form), expected);
+        }
     }
 }

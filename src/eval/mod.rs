@@ -10,7 +10,7 @@ mod json;
 mod location;
 mod parse;
 mod route;
-pub(crate) mod rules;
+mod rules;
 mod timestamp;
 mod trace;
 mod validate;
@@ -22,9 +22,11 @@ use serde_json::Value;
 pub use crn::Crn;
 pub use decision::{Decision, DropReason, Verdict, Violation, ViolationLevel};
 pub use engine::Engine;
-pub use input::{EventReader, LINE_CAP};
+pub use input::{Buffered, EventReader, InputForm, LINE_CAP};
 pub use parse::MAX_EVENT_BYTES;
 pub use trace::{FieldHit, Owner, Trace};
+/// For the sampler, which makes events that meet the conditions it picks.
+pub(crate) use validate::holds_on_tree;
 
 use parse::ParseError;
 
@@ -351,7 +353,7 @@ impl<'c> Evaluator<'c> {
             let Some(conditional) = self.catalog.conditionals().get(*index as usize) else {
                 continue;
             };
-            if rules::holds_on_tree(conditional, event) {
+            if validate::holds_on_tree(conditional, event) {
                 if let Some(trace) = trace.as_deref_mut() {
                     trace.conditionals.push(*index);
                 }

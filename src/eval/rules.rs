@@ -232,16 +232,6 @@ pub(crate) fn condition_holds(
     Some(true)
 }
 
-/// Whether a condition holds for an event in a parsed tree (a legacy `requestData` sent as a
-/// string is searched too, as for field rules).
-pub(crate) fn holds_on_tree(conditional: &Conditional, event: &Value) -> bool {
-    condition_holds(conditional, |c| {
-        let found = super::validate::lookup(event, &c.path);
-        literal_equals(Shape::of(found.as_deref()), &c.value)
-    })
-    .unwrap_or(false)
-}
-
 /// JSON equality of a value with a condition's literal, numbers compared by value (`200`
 /// equals `200.0`); an absent value equals nothing. `None` when it cannot be told.
 pub(crate) fn literal_equals(value: Shape<'_>, literal: &Value) -> Option<bool> {

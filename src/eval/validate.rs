@@ -11,7 +11,7 @@ use super::json::pointer;
 use super::rules::{self, Form, Membership, Num, Shape};
 use super::timestamp;
 use super::trace::{FieldHit, Owner};
-use crate::catalog::{BaseType, FieldRule, Level};
+use crate::catalog::{BaseType, Conditional, FieldRule, Level};
 use crate::codes::eval;
 use crate::suggestion;
 
@@ -36,6 +36,16 @@ pub(crate) fn lookup<'v>(value: &'v Value, path: &str) -> Option<Cow<'v, Value>>
         (Some(rest), Cow::Borrowed(child)) => lookup(child, rest),
         (Some(rest), Cow::Owned(child)) => lookup(&child, rest).map(|v| Cow::Owned(v.into_owned())),
     }
+}
+
+/// Whether a condition holds for an event in a parsed tree (a legacy `requestData` sent as a
+/// string is searched too, as for field rules).
+pub(crate) fn holds_on_tree(conditional: &Conditional, event: &Value) -> bool {
+    rules::condition_holds(conditional, |c| {
+        let found = lookup(event, &c.path);
+        rules::literal_equals(Shape::of(found.as_deref()), &c.value)
+    })
+    .unwrap_or(false)
 }
 
 /// Checks `rules` against `event`, adding a violation for each broken constraint. `when` is

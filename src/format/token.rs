@@ -3,8 +3,8 @@
 use std::fmt::Write as _;
 
 use crate::ast::{Clause, ClauseKind, Literal, Name};
-use crate::catalog::{EventType, Level};
 use crate::source::Spanned;
+use crate::vocab::{EventType, Level};
 
 /// A string literal: `"`, `\` and line breaks escaped as `\"`, `\\`, `\n`, `\t`; other control
 /// characters as `\u{...}`; every other character as it is.

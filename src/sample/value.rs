@@ -6,7 +6,7 @@ use super::rng::Rng;
 use super::scene::Scene;
 use crate::catalog::{Action, BaseType, Catalog, FieldRule, Level};
 use crate::eval::Crn;
-use crate::eval::rules::holds_on_tree;
+use crate::eval::holds_on_tree;
 
 /// How often an optional field is present, in percent.
 const OPTIONAL_PERCENT: u64 = 70;

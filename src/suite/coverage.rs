@@ -133,7 +133,7 @@ fn field_items(owner: &str, fields: &[FieldRule], items: &mut [Vec<Item>; 3]) ->
             }
             for pattern in &field.patterns {
                 patterns.push(item(format!(
-                    "{owner}: `{}` matches `/{}/`",
+                    "{owner}: `{}` tested against `/{}/`",
                     field.path,
                     pattern.source()
                 )));

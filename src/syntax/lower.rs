@@ -11,8 +11,8 @@ use crate::ast::{
     FieldBlock, Fields, File, Group, Item, Literal, Locate, Locations, Name, Region, Route,
     RouteRule, SchemaDecl, Service, ServiceItem, Target, Text, TypeDecl, TypeExpr, WhenBlock,
 };
-use crate::catalog::{EventType, Level};
 use crate::source::{Span, Spanned};
+use crate::vocab::{EventType, Level};
 
 /// Lowers the pairs of one file whose text starts at global offset `base`.
 pub(super) struct Lowerer {

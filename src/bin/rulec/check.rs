@@ -8,7 +8,7 @@ use crate::cli::{CheckArgs, FAILED, Format, OK, USAGE};
 use crate::{load, report};
 
 pub(crate) fn run(args: &CheckArgs) -> u8 {
-    let sources = match load::sources(&args.catalog.paths()) {
+    let sources = match load::sources(&args.sources.paths()) {
         Ok(sources) => sources,
         Err(code) => return code,
     };

@@ -71,6 +71,25 @@ impl CatalogArgs {
     }
 }
 
+/// The `.rules` text a subcommand works on (`check`, `compile`, `fmt`), given as the catalog
+/// is: positionally or with `--rules`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct SourcesArgs {
+    /// `.rules` files and directories of them [default: rules]
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// `.rules` files and directories of them, as a flag (repeat for several)
+    #[arg(long = "rules", short = 'r', value_name = "PATH")]
+    rules: Vec<PathBuf>,
+}
+
+impl SourcesArgs {
+    /// The paths given, positionally or with `--rules`; empty for the default.
+    pub(crate) fn paths(&self) -> Vec<PathBuf> {
+        self.paths.iter().chain(&self.rules).cloned().collect()
+    }
+}
+
 /// `--rules CATALOG`, repeatable.
 #[derive(Debug, clap::Args)]
 pub(crate) struct CatalogFlag {
@@ -83,9 +102,8 @@ pub(crate) struct CatalogFlag {
 /// `rulec fmt`
 #[derive(Debug, clap::Args)]
 pub(crate) struct FmtArgs {
-    /// Files or directories of `.rules` files to format.
     #[command(flatten)]
-    pub(crate) catalog: CatalogArgs,
+    pub(crate) sources: SourcesArgs,
     /// Change nothing: print a diff of what would change and exit 1 if anything would.
     #[arg(long)]
     pub(crate) check: bool,
@@ -94,9 +112,8 @@ pub(crate) struct FmtArgs {
 /// `rulec compile`
 #[derive(Debug, clap::Args)]
 pub(crate) struct CompileArgs {
-    /// Files or directories of `.rules` files, compiled together as one catalog.
     #[command(flatten)]
-    pub(crate) catalog: CatalogArgs,
+    pub(crate) sources: SourcesArgs,
     /// Where to write the artifact.
     #[arg(short, long)]
     pub(crate) output: PathBuf,
@@ -132,11 +149,28 @@ pub(crate) struct EvalArgs {
     /// Reject events larger than this many bytes (`eval::event_too_large`); the stream goes on.
     #[arg(long, default_value_t = rulec::eval::MAX_EVENT_BYTES, value_name = "BYTES")]
     pub(crate) max_event_bytes: usize,
+    /// How the input is split into events: `auto` decides by the first line that is not blank
+    /// (NDJSON unless that line opens multi-line JSON, or is a one-line array that is the whole
+    /// input), `ndjson` takes every line as one event, `json` every top-level value and every
+    /// item of a top-level array.
+    #[arg(long, value_enum, default_value_t = InputArg::Auto)]
+    pub(crate) input: InputArg,
     /// Evaluate on this many threads (output order is kept; memory stays bounded).
     #[arg(long, short = 'j', default_value = "1", value_name = "N")]
     pub(crate) jobs: std::num::NonZeroUsize,
     /// Input files; `-` or none for standard input.
     pub(crate) inputs: Vec<PathBuf>,
+}
+
+/// `--input` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum InputArg {
+    /// By the first line that is not blank.
+    Auto,
+    /// One event per line.
+    Ndjson,
+    /// JSON text: values and the items of arrays.
+    Json,
 }
 
 /// `--types` values.
@@ -172,9 +206,8 @@ pub(crate) enum ConfigCommand {
 /// `rulec check`
 #[derive(Debug, clap::Args)]
 pub(crate) struct CheckArgs {
-    /// Files or directories of `.rules` files, checked together as one catalog.
     #[command(flatten)]
-    pub(crate) catalog: CatalogArgs,
+    pub(crate) sources: SourcesArgs,
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub(crate) format: Format,

@@ -6,7 +6,7 @@ use crate::cli::{self, CompileArgs, OK};
 use crate::{load, report};
 
 pub(crate) fn run(args: &CompileArgs) -> u8 {
-    let sources = match load::sources(&args.catalog.paths()) {
+    let sources = match load::sources(&args.sources.paths()) {
         Ok(sources) => sources,
         Err(code) => return code,
     };

@@ -1,5 +1,6 @@
 //! A unified diff of two texts, line by line, as `rulec fmt --check` shows it. The edit script
-//! and its hunks come from `similar` (Myers' algorithm); this module only prints them.
+//! and its hunks come from `similar` (Myers' algorithm); this module bounds the work and prints
+//! them.
 
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -10,17 +11,23 @@ use similar::{Algorithm, ChangeTag, DiffOp, TextDiff};
 /// Unchanged lines shown around each change.
 const CONTEXT: usize = 3;
 
-/// How long the diff may search for the shortest edit script; past it, a longer but correct
-/// script is shown.
-const TIMEOUT: Duration = Duration::from_secs(1);
+/// The largest product of the two texts' line counts diffed line by line (Myers' search then
+/// takes at most a few times as many steps); past it, the lines between the common start and
+/// end are shown replaced whole, which is correct but longer. Deterministic, unlike a time
+/// limit.
+const MAX_CELLS: usize = 1 << 22;
 
 /// The diff of `old` and `new` in unified format, with `name` in the headers; empty when they
 /// are equal.
 pub(crate) fn unified(name: &str, old: &str, new: &str) -> String {
-    let diff = TextDiff::configure()
-        .algorithm(Algorithm::Myers)
-        .timeout(TIMEOUT)
-        .diff_lines(old, new);
+    let cells = old.lines().count().saturating_mul(new.lines().count());
+    let mut config = TextDiff::configure();
+    config.algorithm(Algorithm::Myers);
+    if cells > MAX_CELLS {
+        // An expired limit: similar keeps the common start and end and replaces the rest.
+        config.timeout(Duration::ZERO);
+    }
+    let diff = config.diff_lines(old, new);
     let mut out = String::new();
     for hunk in diff.grouped_ops(CONTEXT) {
         if out.is_empty() {
@@ -82,5 +89,21 @@ mod tests {
         let expected = "--- f\n+++ f\n@@ -1,4 +1,4 @@\n-a\n+A\n 1\n 2\n 3\n\
                         @@ -6,4 +6,4 @@\n 5\n 6\n 7\n-z\n\\ No newline at end of file\n+z\n";
         assert_eq!(unified("f", old, new), expected);
+    }
+
+    #[test]
+    fn past_the_cell_limit_the_middle_is_replaced_whole_and_quickly() {
+        let lines =
+            |word: &str| (0..3000).fold(String::new(), |text, i| text + &format!("{word} {i}\n"));
+        let (old, new) = (lines("old"), lines("new"));
+        let (old, new) = (format!("same\n{old}end\n"), format!("same\n{new}end\n"));
+        let diff = unified("f", &old, &new);
+        assert!(
+            diff.starts_with("--- f\n+++ f\n@@ -1,3002 +1,3002 @@\n same\n-old 0\n"),
+            "{}",
+            &diff[..80]
+        );
+        assert_eq!(diff.lines().filter(|l| l.starts_with('-')).count(), 3001);
+        assert_eq!(diff.lines().filter(|l| l.starts_with('+')).count(), 3001);
     }
 }

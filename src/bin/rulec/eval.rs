@@ -10,9 +10,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use rulec::catalog::EventType;
-use rulec::eval::{Context, Decision, Engine, Evaluator, EventReader, Verdict};
+use rulec::eval::{Context, Decision, Engine, Evaluator, EventReader, InputForm, Verdict};
 
-use crate::cli::{EvalArgs, EventTypeArg, FAILED, FailOn, OK, USAGE};
+use crate::cli::{EvalArgs, EventTypeArg, FAILED, FailOn, InputArg, OK, USAGE};
 use crate::load;
 
 /// Counts for the closing summary.
@@ -76,7 +76,21 @@ impl Tally {
     }
 }
 
+/// What stopped an evaluation: reading an input, or writing one of the two outputs.
+#[derive(Debug)]
+enum Failure {
+    Input(io::Error),
+    Output(io::Error),
+    DeadLetter(io::Error),
+}
+
 pub(crate) fn run(args: &EvalArgs) -> u8 {
+    // Before any file is opened: a closed standard output would otherwise be the number the
+    // next file gets, or swallow every decision without an error.
+    if !stdout_is_open() {
+        eprintln!("error: standard output is closed: there is nowhere to write the decisions");
+        return USAGE;
+    }
     let catalog = match load::catalog(&args.catalog.rules, "no events evaluated", USAGE) {
         Ok(catalog) => catalog,
         Err(code) => return code,
@@ -112,32 +126,42 @@ pub(crate) fn run(args: &EvalArgs) -> u8 {
             .map(std::path::PathBuf::as_path)
             .collect()
     };
+    let form = match args.input {
+        InputArg::Auto => InputForm::Auto,
+        InputArg::Ndjson => InputForm::Ndjson,
+        InputArg::Json => InputForm::Json,
+    };
     for input in inputs {
-        let result = open(input).and_then(|reader| {
+        let result = open(input).map(|reader| {
             let sink = Sink {
                 out: &mut out,
                 dead_letter: dead_letter.as_mut(),
                 tally: &mut tally,
             };
             if args.jobs.get() > 1 {
-                evaluate_parallel(&evaluator, reader, sink, args.jobs.get())
+                evaluate_parallel(&evaluator, reader, form, sink, args.jobs.get())
             } else {
-                evaluate_stream(&evaluator, reader, sink)
+                evaluate_stream(&evaluator, reader, form, sink)
             }
         });
-        if let Err(error) = result {
-            let _ = out.flush();
-            eprintln!("error: `{}`: {error}", input.display());
-            eprintln!("{}", tally.line());
-            return USAGE;
+        let result = match result {
+            Err(error) => Err(Failure::Input(error)),
+            Ok(Err(failure)) => Err(failure),
+            Ok(Ok(())) => Ok(()),
+        };
+        if let Err(failure) = result {
+            let flushed = out.flush().map_err(Failure::Output);
+            return failed(&failure, flushed.err().as_ref(), input, args, &tally);
         }
     }
-    let flushed = out
-        .flush()
-        .and_then(|()| dead_letter.as_mut().map_or(Ok(()), Write::flush));
-    if let Err(error) = flushed {
-        eprintln!("error: cannot write the output: {error}");
-        return USAGE;
+    let flushed = out.flush().map_err(Failure::Output).and_then(|()| {
+        dead_letter
+            .as_mut()
+            .map_or(Ok(()), Write::flush)
+            .map_err(Failure::DeadLetter)
+    });
+    if let Err(failure) = flushed {
+        return failed(&failure, None, Path::new("-"), args, &tally);
     }
     eprintln!("{}", tally.line());
     let failed = match args.fail_on {
@@ -146,6 +170,57 @@ pub(crate) fn run(args: &EvalArgs) -> u8 {
         Some(FailOn::Drop) => tally.reject > 0 || tally.drop > 0,
     };
     if failed { FAILED } else { OK }
+}
+
+/// Whether standard output was open when rulec started. The Rust runtime opens `/dev/null`
+/// (read-write) in place of a closed standard descriptor, which would swallow every decision;
+/// a shell's `> /dev/null` opens it write-only. On Linux, `/proc` tells the two apart.
+fn stdout_is_open() -> bool {
+    let target = std::fs::read_link("/proc/self/fd/1");
+    if target.is_err() || target.is_ok_and(|t| t != Path::new("/dev/null")) {
+        return true;
+    }
+    let flags = std::fs::read_to_string("/proc/self/fdinfo/1").unwrap_or_default();
+    let mode = flags
+        .lines()
+        .find_map(|l| l.strip_prefix("flags:"))
+        .and_then(|f| u32::from_str_radix(f.trim(), 8).ok());
+    // O_ACCMODE is 3, O_RDWR 2.
+    mode.is_none_or(|m| m & 3 != 2)
+}
+
+/// Says what stopped the evaluation, and returns the exit code: 2, or 0 for a reader of the
+/// output that went away (`rulec eval | head`), which is not an error.
+fn failed(
+    failure: &Failure,
+    flushed: Option<&Failure>,
+    input: &Path,
+    args: &EvalArgs,
+    tally: &Tally,
+) -> u8 {
+    let broken_pipe = |e: &io::Error| e.kind() == io::ErrorKind::BrokenPipe;
+    match (failure, flushed) {
+        (Failure::Output(e), _) | (_, Some(Failure::Output(e))) if broken_pipe(e) => return OK,
+        (Failure::Input(e), _) => {
+            eprintln!("error: cannot read `{}`: {e}", input.display());
+        }
+        (Failure::Output(e), _) => {
+            eprintln!("error: cannot write the decisions to standard output: {e}");
+        }
+        (Failure::DeadLetter(e), _) => {
+            let path = args.dead_letter.as_deref().unwrap_or(Path::new(""));
+            eprintln!(
+                "error: cannot write the dead-letter file `{}`: {e}",
+                path.display()
+            );
+        }
+    }
+    if matches!(failure, Failure::Input(_)) && flushed.is_none() {
+        eprintln!("{}", tally.line());
+    } else {
+        eprintln!("{} (not all of their decisions were written)", tally.line());
+    }
+    USAGE
 }
 
 /// Writes a rejected input as one line: verbatim, unless it spans lines (an array item or
@@ -166,14 +241,17 @@ fn write_dead_letter(file: &mut impl Write, event: &[u8]) -> io::Result<()> {
     file.write_all(b"\n")
 }
 
-fn open(input: &Path) -> io::Result<Box<dyn BufRead>> {
+fn open(input: &Path) -> io::Result<Input> {
     let reader: Box<dyn Read> = if input == Path::new("-") {
         Box::new(io::stdin().lock())
     } else {
         Box::new(File::open(input)?)
     };
-    Ok(Box::new(BufReader::with_capacity(READ_BUFFER, reader)))
+    Ok(BufReader::with_capacity(READ_BUFFER, reader))
 }
+
+/// One input, buffered.
+type Input = BufReader<Box<dyn Read>>;
 
 /// Where decisions go: the output, the dead-letter file, the summary.
 struct Sink<'a, W> {
@@ -184,12 +262,14 @@ struct Sink<'a, W> {
 
 impl<W: Write> Sink<'_, W> {
     /// Writes one decision as a line of JSON, and its input to the dead letters if rejected.
-    fn accept(&mut self, event: &[u8], decision: &Decision<'_>) -> io::Result<()> {
-        decision.write_json(&mut *self.out)?;
-        self.out.write_all(b"\n")?;
+    fn accept(&mut self, event: &[u8], decision: &Decision<'_>) -> Result<(), Failure> {
+        decision
+            .write_json(&mut *self.out)
+            .and_then(|()| self.out.write_all(b"\n"))
+            .map_err(Failure::Output)?;
         if decision.verdict == Verdict::Reject {
             if let Some(file) = self.dead_letter.as_deref_mut() {
-                write_dead_letter(file, event)?;
+                write_dead_letter(file, event).map_err(Failure::DeadLetter)?;
             }
         }
         self.tally.add(decision);
@@ -200,13 +280,18 @@ impl<W: Write> Sink<'_, W> {
 /// One event at a time, in constant memory.
 fn evaluate_stream<W: Write>(
     evaluator: &Evaluator<'_>,
-    reader: Box<dyn BufRead>,
+    reader: Input,
+    form: InputForm,
     mut sink: Sink<'_, W>,
-) -> io::Result<()> {
-    let mut events = EventReader::new(reader);
-    while let Some(event) = events.next_event()? {
+) -> Result<(), Failure> {
+    let mut events = EventReader::with_form(reader, form);
+    while let Some(event) = events.next_event().map_err(Failure::Input)? {
         let decision = evaluator.evaluate(event, sink.tally.total());
         sink.accept(event, &decision)?;
+        // Before a read that may wait (a live stream), what was decided goes out.
+        if !events.input_pending() {
+            sink.out.flush().map_err(Failure::Output)?;
+        }
     }
     Ok(())
 }
@@ -309,11 +394,12 @@ impl Share {
 /// still decided, then the error is returned.
 fn evaluate_parallel<W: Write>(
     evaluator: &Evaluator<'_>,
-    reader: Box<dyn BufRead>,
+    reader: Input,
+    form: InputForm,
     mut sink: Sink<'_, W>,
     jobs: usize,
-) -> io::Result<()> {
-    let mut events = EventReader::new(reader);
+) -> Result<(), Failure> {
+    let mut events = EventReader::with_form(reader, form);
     let (mut current, mut next) = (Batch::default(), Batch::default());
     let mut shares: Vec<Mutex<Share>> = Vec::new();
     let mut error = current.fill(&mut events).err();
@@ -357,10 +443,10 @@ fn evaluate_parallel<W: Write>(
             if !share.done {
                 share.replace_with_internal_errors(range(c), first);
             }
-            sink.out.write_all(&share.out)?;
+            sink.out.write_all(&share.out).map_err(Failure::Output)?;
             if let Some(file) = sink.dead_letter.as_deref_mut() {
                 for &i in &share.rejected {
-                    write_dead_letter(file, current.event(i))?;
+                    write_dead_letter(file, current.event(i)).map_err(Failure::DeadLetter)?;
                 }
             }
             sink.tally.merge(&share.tally);
@@ -368,7 +454,7 @@ fn evaluate_parallel<W: Write>(
         error = error.or(read);
         std::mem::swap(&mut current, &mut next);
     }
-    error.map_or(Ok(()), Err)
+    error.map_or(Ok(()), |e| Err(Failure::Input(e)))
 }
 
 /// Bytes read from an input at a time: large reads keep system calls rare.

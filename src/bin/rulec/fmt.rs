@@ -1,7 +1,10 @@
 //! `rulec fmt`: rewrite `.rules` files in the canonical layout, or show what would change.
 
+use std::ffi::OsString;
 use std::fmt::Write as _;
+use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
+use std::path::Path;
 
 use miette::{GraphicalReportHandler, NamedSource, Report};
 use rulec::SyntaxError;
@@ -21,7 +24,7 @@ struct Tally {
 }
 
 pub(crate) fn run(args: &FmtArgs) -> u8 {
-    let sources = match load::sources(&args.catalog.paths()) {
+    let sources = match load::sources(&args.sources.paths()) {
         Ok(sources) => sources,
         Err(code) => return code,
     };
@@ -64,13 +67,48 @@ fn file(source: &Source, check: bool, out: &mut impl Write, tally: &mut Tally) -
             diff::unified(&source.name, &source.text, &formatted)
         );
     }
-    if let Err(error) = std::fs::write(&source.name, &formatted) {
-        eprintln!("error: cannot write `{}`: {error}", source.name);
+    let path = source.path().unwrap_or(Path::new(&source.name));
+    if let Err(error) = replace(path, &formatted) {
+        eprintln!(
+            "error: cannot write `{}`: {error}; the file is unchanged",
+            source.name
+        );
         tally.unwritten += 1;
         return Ok(());
     }
     tally.changed += 1;
     writeln!(out, "formatted {}", source.name)
+}
+
+/// Replaces the file at `path` with `text` so that a crash, a kill or a full disk leaves either
+/// the old file or the new one, never a part: the text goes to a temporary file beside it,
+/// which is flushed to disk, given the file's permissions and renamed over it. A symbolic link
+/// is followed: the file it points to is replaced and the link stays a link.
+fn replace(path: &Path, text: &str) -> io::Result<()> {
+    let target = std::fs::canonicalize(path)?;
+    let permissions = std::fs::metadata(&target)?.permissions();
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let mut name = OsString::from(".");
+    name.push(target.file_name().unwrap_or_default());
+    name.push(format!(".{}.rulec-fmt", std::process::id()));
+    let temp = dir.join(name);
+    let written = (|| {
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)?;
+        file.write_all(text.as_bytes())?;
+        file.set_permissions(permissions)?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&temp, &target)?;
+        // The rename itself reaches the disk when the directory does.
+        File::open(dir).and_then(|d| d.sync_all())
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written
 }
 
 /// The syntax error of a file as miette's graphical report, with the file's text.
