@@ -41,6 +41,7 @@ pub(crate) enum Num<'a> {
 
 impl Num<'_> {
     /// The number as `serde_json` reads it; `None` for a token it would not read.
+    #[inline]
     fn parse(self) -> Option<Number> {
         match self {
             Num::Token(token) => serde_json::from_str(token).ok(),
@@ -48,6 +49,7 @@ impl Num<'_> {
         }
     }
 
+    #[inline]
     fn is_integer(self) -> bool {
         self.parse().is_some_and(|n| n.is_i64() || n.is_u64())
     }
@@ -55,6 +57,7 @@ impl Num<'_> {
 
 impl<'a> Shape<'a> {
     /// The shape of a value in a parsed tree; `None` is an absent key.
+    #[inline]
     pub(crate) fn of(value: Option<&'a Value>) -> Self {
         match value {
             None => Shape::Absent,
@@ -83,6 +86,7 @@ pub(crate) enum Form<'a> {
 
 /// How a value stands to `ty`; `None` when the value is opaque. `is_crn` says whether a string
 /// is a CRN (the fast path remembers the CRN it parsed).
+#[inline]
 pub(crate) fn form<'a>(
     ty: BaseType,
     value: Shape<'a>,
@@ -127,6 +131,7 @@ pub(crate) fn form<'a>(
 }
 
 /// Whether a string holds a value of a non-string type.
+#[inline]
 fn quoted_fits(ty: BaseType, text: &str) -> bool {
     let text = text.trim();
     match ty {
@@ -146,6 +151,7 @@ fn quoted_fits(ty: BaseType, text: &str) -> bool {
 
 /// Whether a value draws no report at all (error or warning) from its rule; `None` when that
 /// cannot be told (an opaque value).
+#[inline]
 pub(crate) fn is_clean<'a>(
     rule: &FieldRule,
     value: Shape<'a>,
@@ -189,6 +195,7 @@ pub(crate) enum Membership<'r> {
 }
 
 /// Where `text` stands to the enum `values`.
+#[inline]
 pub(crate) fn membership<'r>(values: &'r [EnumValue], text: &str) -> Membership<'r> {
     if values.is_empty() {
         return Membership::Unrestricted;
@@ -209,6 +216,7 @@ pub(crate) fn unmatched<'r>(
 
 /// Whether every comparison of a condition holds; `None` when one cannot be told. `equals`
 /// says whether the event's value at a comparison's path equals its literal.
+#[inline]
 pub(crate) fn condition_holds(
     conditional: &Conditional,
     mut equals: impl FnMut(&Comparison) -> Option<bool>,
@@ -234,6 +242,7 @@ pub(crate) fn condition_holds(
 
 /// JSON equality of a value with a condition's literal, numbers compared by value (`200`
 /// equals `200.0`); an absent value equals nothing. `None` when it cannot be told.
+#[inline]
 pub(crate) fn literal_equals(value: Shape<'_>, literal: &Value) -> Option<bool> {
     let compound = literal.is_array() || literal.is_object();
     Some(match (value, literal) {
@@ -258,6 +267,7 @@ pub(crate) fn literal_equals(value: Shape<'_>, literal: &Value) -> Option<bool> 
 /// What the `dataEvent` flag says: `true` or `false`, as a bool or as the strings `"true"` and
 /// `"false"`; `None` when it says neither (absent, or another value, which the envelope's rule
 /// for `dataEvent` reports).
+#[inline]
 pub(crate) fn data_flag(value: Shape<'_>) -> Option<bool> {
     match value {
         Shape::Bool(b) => Some(b),
@@ -268,6 +278,7 @@ pub(crate) fn data_flag(value: Shape<'_>) -> Option<bool> {
 }
 
 /// Whether a flag contradicts the action's event type.
+#[inline]
 pub(crate) fn contradicts(flag: bool, event_type: EventType) -> bool {
     flag != (event_type == EventType::Data)
 }

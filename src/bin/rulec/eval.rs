@@ -85,11 +85,11 @@ enum Failure {
 }
 
 pub(crate) fn run(args: &EvalArgs) -> u8 {
-    // Before any file is opened: a closed standard output would otherwise be the number the
-    // next file gets, or swallow every decision without an error.
-    if !stdout_is_open() {
-        eprintln!("error: standard output is closed: there is nowhere to write the decisions");
-        return USAGE;
+    if stdout_may_have_been_closed() {
+        eprintln!(
+            "warning: standard output is /dev/null opened for reading and writing, which is what \
+             a closed standard output (`>&-`) becomes: every decision is discarded"
+        );
     }
     let catalog = match load::catalog(&args.catalog.rules, "no events evaluated", USAGE) {
         Ok(catalog) => catalog,
@@ -172,13 +172,15 @@ pub(crate) fn run(args: &EvalArgs) -> u8 {
     if failed { FAILED } else { OK }
 }
 
-/// Whether standard output was open when rulec started. The Rust runtime opens `/dev/null`
-/// (read-write) in place of a closed standard descriptor, which would swallow every decision;
-/// a shell's `> /dev/null` opens it write-only. On Linux, `/proc` tells the two apart.
-fn stdout_is_open() -> bool {
+/// Whether standard output may have been closed when rulec started. The Rust runtime puts
+/// `/dev/null`, opened for reading and writing, in place of a closed standard descriptor
+/// before `main` runs, so the decisions would vanish without an error; a shell's `> /dev/null`
+/// opens it write-only. Other programs open `/dev/null` read-write too (Python's
+/// `subprocess.DEVNULL`), so this is only worth a warning. Linux only (`/proc`).
+fn stdout_may_have_been_closed() -> bool {
     let target = std::fs::read_link("/proc/self/fd/1");
     if target.is_err() || target.is_ok_and(|t| t != Path::new("/dev/null")) {
-        return true;
+        return false;
     }
     let flags = std::fs::read_to_string("/proc/self/fdinfo/1").unwrap_or_default();
     let mode = flags
@@ -186,7 +188,7 @@ fn stdout_is_open() -> bool {
         .find_map(|l| l.strip_prefix("flags:"))
         .and_then(|f| u32::from_str_radix(f.trim(), 8).ok());
     // O_ACCMODE is 3, O_RDWR 2.
-    mode.is_none_or(|m| m & 3 != 2)
+    mode.is_some_and(|m| m & 3 == 2)
 }
 
 /// Says what stopped the evaluation, and returns the exit code: 2, or 0 for a reader of the

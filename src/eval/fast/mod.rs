@@ -136,11 +136,13 @@ impl<'a, 'c> View<'_, 'a, 'c> {
     }
 
     /// Whether a value draws no report (error or warning) from its rule.
+    #[inline]
     fn passes(&self, rule: &FieldRule, found: Found) -> bool {
         rules::is_clean(rule, self.shape(found), |_| self.crn(found).is_some()) == Some(true)
     }
 
     /// A found value as the rules see it.
+    #[inline]
     fn shape(&self, found: Found) -> Shape<'a> {
         let text = || scan::text(self.scanned, found).unwrap_or_default();
         match found.kind {
