@@ -57,6 +57,8 @@ registry! {
         malformed_action => MALFORMED_ACTION, error, "an action name that is not `object.verb`";
         malformed_name => MALFORMED_NAME, error, "a name with characters it cannot have";
         confusable_character => CONFUSABLE_CHARACTER, error, "a Unicode character that looks like an ASCII one";
+        hidden_character => HIDDEN_CHARACTER, error, "a character that reorders or hides text, outside comments, strings and patterns";
+        hidden_text => HIDDEN_TEXT, warning, "a character that reorders or hides text, in a comment, a string or a pattern";
         duplicate_action => DUPLICATE_ACTION, error, "an action declared twice, in one file or two";
         duplicate_declaration => DUPLICATE_DECLARATION, error, "a service, type, schema, location, target, route or group declared twice";
         unknown_action => UNKNOWN_ACTION, error, "a reference to an action that is not declared";

@@ -12,6 +12,10 @@ pub const MAX_DECLARATIONS: usize = 1_000_000;
 /// `regex` crate's `size_limit`; also applied when an artifact is loaded.
 pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
+/// How deep the brackets of a YAML document (a test suite, a YAML artifact) may nest; deeper is
+/// refused before it is parsed (`suite::invalid`, `artifact::corrupt`).
+pub const MAX_YAML_NESTING: usize = 64;
+
 /// The largest `rulec test` suite file read, in bytes (`io::too_large`).
 pub const MAX_SUITE_BYTES: usize = 8 << 20;
 

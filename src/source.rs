@@ -123,7 +123,46 @@ pub struct Position<'a> {
 #[derive(Debug, Clone, Default)]
 pub struct SourceSet {
     files: Vec<(usize, Source)>,
+    /// Per file, where its lines start, so that a position is found without scanning the file
+    /// from its start (which made reporting n diagnostics take n² time).
+    lines: Vec<LineStarts>,
     end: usize,
+}
+
+/// Where the lines of one text start.
+#[derive(Debug, Clone, Default)]
+struct LineStarts {
+    /// After each `\n`, with 0 first: lines as rulec numbers them.
+    newlines: Box<[usize]>,
+    /// After each `\n`, each `\r` not followed by one, and 0 first: lines as miette's
+    /// renderer numbers them.
+    breaks: Box<[usize]>,
+}
+
+impl LineStarts {
+    fn of(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let newlines = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1))
+            .collect();
+        let breaks = std::iter::once(0)
+            .chain(
+                memchr::memchr2_iter(b'\n', b'\r', bytes)
+                    .filter(|&i| {
+                        !(bytes.get(i) == Some(&b'\r') && bytes.get(i + 1) == Some(&b'\n'))
+                    })
+                    .map(|i| i + 1),
+            )
+            .collect();
+        Self { newlines, breaks }
+    }
+}
+
+/// The 0-based line of an offset among line starts.
+fn line_of(starts: &[usize], offset: usize) -> usize {
+    starts
+        .partition_point(|&start| start <= offset)
+        .saturating_sub(1)
 }
 
 impl SourceSet {
@@ -137,6 +176,7 @@ impl SourceSet {
     pub fn add(&mut self, source: Source) -> usize {
         let base = self.end;
         self.end = base + source.text.len() + 1;
+        self.lines.push(LineStarts::of(&source.text));
         self.files.push((base, source));
         base
     }
@@ -161,9 +201,14 @@ impl SourceSet {
     /// The file that holds a global offset, with its base offset.
     #[must_use]
     pub fn file_at(&self, offset: usize) -> Option<(usize, &Source)> {
-        let index = self.files.partition_point(|(base, _)| *base <= offset);
-        let (base, source) = self.files.get(index.checked_sub(1)?)?;
+        let (base, source) = self.files.get(self.index_at(offset)?)?;
         Some((*base, source))
+    }
+
+    fn index_at(&self, offset: usize) -> Option<usize> {
+        self.files
+            .partition_point(|(base, _)| *base <= offset)
+            .checked_sub(1)
     }
 
     /// The text a span covers, or `""` if it does not fall inside one file.
@@ -178,15 +223,20 @@ impl SourceSet {
     /// File, line and column of a global offset.
     #[must_use]
     pub fn position(&self, offset: usize) -> Option<Position<'_>> {
-        let (base, source) = self.file_at(offset)?;
+        let index = self.index_at(offset)?;
+        let (base, source) = self.files.get(index)?;
         let local = (offset - base).min(source.text.len());
-        let before = source.text.get(..local)?;
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+        let starts = &self.lines.get(index)?.newlines;
+        let line = line_of(starts, local);
+        let line_start = starts.get(line).copied().unwrap_or(0);
+        let column = source
+            .text
+            .get(line_start..local)
+            .map_or(0, |s| s.chars().count())
+            + 1;
         Some(Position {
             file: &source.name,
-            line,
+            line: line + 1,
             column,
         })
     }
@@ -199,26 +249,45 @@ impl SourceCode for SourceSet {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, miette::MietteError> {
-        let (base, source) = self
-            .file_at(span.offset())
+        let index = self
+            .index_at(span.offset())
             .ok_or(miette::MietteError::OutOfBounds)?;
-        let local = SourceSpan::new((span.offset() - base).into(), span.len());
-        let contents =
-            source
-                .text
-                .as_str()
-                .read_span(&local, context_lines_before, context_lines_after)?;
+        let ((base, source), lines) = self
+            .files
+            .get(index)
+            .zip(self.lines.get(index))
+            .ok_or(miette::MietteError::OutOfBounds)?;
+        // miette finds the context by reading from the start of the text it is given: give it
+        // only the lines around the span (one more each way than it asks for), and shift what
+        // it answers by the lines before them, so that the answer is the same in O(lines).
+        let start = span.offset() - base;
+        let end = start + span.len();
+        let first = line_of(&lines.breaks, start).saturating_sub(context_lines_before + 1);
+        let last = line_of(&lines.breaks, end) + context_lines_after + 2;
+        let window_start = lines.breaks.get(first).copied().unwrap_or(0);
+        let window_end = lines
+            .breaks
+            .get(last)
+            .copied()
+            .unwrap_or(source.text.len())
+            .min(source.text.len());
+        let window = source
+            .text
+            .get(window_start..window_end)
+            .ok_or(miette::MietteError::OutOfBounds)?;
+        let local = SourceSpan::new((start - window_start).into(), span.len());
+        let contents = window.read_span(&local, context_lines_before, context_lines_after)?;
         let global = SourceSpan::new(
-            (contents.span().offset() + base).into(),
+            (contents.span().offset() + window_start + base).into(),
             contents.span().len(),
         );
         Ok(Box::new(MietteSpanContents::new_named(
             source.name.clone(),
             contents.data(),
             global,
-            contents.line(),
+            contents.line() + first,
             contents.column(),
-            contents.line_count(),
+            contents.line_count() + first,
         )))
     }
 }
@@ -479,6 +548,69 @@ pub fn read_source(path: &std::path::Path) -> Result<Source, SourceError> {
                 line,
                 byte: valid - line_start + 1,
             })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use miette::SourceCode as _;
+    use proptest::prelude::*;
+
+    use super::{Source, SourceSet};
+
+    proptest! {
+        /// The context around a span is what miette finds reading the whole text, though only
+        /// the lines around the span are read.
+        #[test]
+        fn context_is_read_from_the_lines_around_a_span_as_from_the_whole_text(
+            lines in prop::collection::vec("[a-z \t]{0,8}(\n|\r\n|\r)", 0..40),
+            tail in "[a-z]{0,4}",
+            at in any::<prop::sample::Index>(),
+            len in 0usize..20,
+            before in 0usize..3,
+            after in 0usize..3,
+        ) {
+            let text: String = lines.concat() + &tail;
+            let mut set = SourceSet::new();
+            set.add(Source::new("first", "x\ny\n"));
+            let base = set.add(Source::new("second", text.clone()));
+            let start = at.index(text.len() + 1);
+            let len = len.min(text.len() - start);
+            let span = miette::SourceSpan::new((base + start).into(), len);
+            let local = miette::SourceSpan::new(start.into(), len);
+            let whole = text.as_str().read_span(&local, before, after);
+            let windowed = set.read_span(&span, before, after);
+            match (whole, windowed) {
+                (Ok(whole), Ok(windowed)) => {
+                    prop_assert_eq!(whole.data(), windowed.data());
+                    prop_assert_eq!(whole.span().offset() + base, windowed.span().offset());
+                    prop_assert_eq!(whole.span().len(), windowed.span().len());
+                    prop_assert_eq!(whole.line(), windowed.line());
+                    prop_assert_eq!(whole.column(), windowed.column());
+                    prop_assert_eq!(whole.line_count(), windowed.line_count());
+                }
+                (Err(_), Err(_)) => {}
+                (whole, windowed) => prop_assert!(false, "{:?} against {:?}", whole.is_ok(), windowed.is_ok()),
+            }
+        }
+
+        #[test]
+        fn positions_count_lines_and_characters_from_the_start_of_the_file(
+            text in "([a-zé \t]{0,6}\n){0,20}[a-zé]{0,5}",
+            at in any::<prop::sample::Index>(),
+        ) {
+            let mut set = SourceSet::new();
+            set.add(Source::new("first", "x\n"));
+            let base = set.add(Source::new("second", text.clone()));
+            let boundaries: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+            let offset = boundaries[at.index(boundaries.len())];
+            let before = &text[..offset];
+            let position = set.position(base + offset).unwrap();
+            prop_assert_eq!(position.file, "second");
+            prop_assert_eq!(position.line, before.matches('\n').count() + 1);
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            prop_assert_eq!(position.column, before[line_start..].chars().count() + 1);
         }
     }
 }

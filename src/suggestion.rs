@@ -112,6 +112,43 @@ const CONFUSABLES: &[(char, char, &str)] = &[
     ('\u{00A0}', ' ', "NO-BREAK SPACE"),
 ];
 
+/// Characters that reorder how text displays (bidirectional controls: the "Trojan Source"
+/// attack) or that show as nothing at all, with their Unicode names.
+const HIDDEN: &[(char, &str)] = &[
+    ('\u{202A}', "LEFT-TO-RIGHT EMBEDDING"),
+    ('\u{202B}', "RIGHT-TO-LEFT EMBEDDING"),
+    ('\u{202C}', "POP DIRECTIONAL FORMATTING"),
+    ('\u{202D}', "LEFT-TO-RIGHT OVERRIDE"),
+    ('\u{202E}', "RIGHT-TO-LEFT OVERRIDE"),
+    ('\u{2066}', "LEFT-TO-RIGHT ISOLATE"),
+    ('\u{2067}', "RIGHT-TO-LEFT ISOLATE"),
+    ('\u{2068}', "FIRST STRONG ISOLATE"),
+    ('\u{2069}', "POP DIRECTIONAL ISOLATE"),
+    ('\u{200E}', "LEFT-TO-RIGHT MARK"),
+    ('\u{200F}', "RIGHT-TO-LEFT MARK"),
+    ('\u{061C}', "ARABIC LETTER MARK"),
+    ('\u{200B}', "ZERO WIDTH SPACE"),
+    ('\u{200C}', "ZERO WIDTH NON-JOINER"),
+    ('\u{200D}', "ZERO WIDTH JOINER"),
+    ('\u{2060}', "WORD JOINER"),
+    ('\u{00AD}', "SOFT HYPHEN"),
+    ('\u{00A0}', "NO-BREAK SPACE"),
+    ('\u{FEFF}', "ZERO WIDTH NO-BREAK SPACE (byte-order mark)"),
+];
+
+/// `U+202E RIGHT-TO-LEFT OVERRIDE` when `c` reorders or hides text.
+pub(crate) fn hidden(c: char) -> Option<String> {
+    HIDDEN
+        .iter()
+        .find(|(h, _)| *h == c)
+        .map(|(_, name)| format!("U+{:04X} {name}", u32::from(c)))
+}
+
+/// Whether `c` is a look-alike that the name checks report on their own.
+pub(crate) fn is_confusable(c: char) -> bool {
+    CONFUSABLES.iter().any(|(u, _, _)| *u == c)
+}
+
 /// A look-alike character in a name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Confusable {

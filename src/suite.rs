@@ -179,6 +179,7 @@ fn read(path: &Path) -> Result<Suite, SuiteError> {
         path: path.display().to_string(),
         at: match (e.line, e.column) {
             (Some(line), Some(column)) => format!(" line {line} column {column}"),
+            (Some(line), None) => format!(" line {line}"),
             _ => String::new(),
         },
         message: e.message,

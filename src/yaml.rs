@@ -34,10 +34,53 @@ pub(crate) fn to_string<T: Serialize>(value: &T) -> Result<String, YamlError> {
     Ok(serde_yaml::to_string(value)?)
 }
 
-/// A value from YAML text.
+/// A value from YAML text, refused before it is parsed when its brackets nest deeper than
+/// [`crate::limits::MAX_YAML_NESTING`] (the parser's time grows with the square of the depth).
 #[cfg(feature = "yaml")]
 pub(crate) fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, YamlError> {
+    shallow(bytes, crate::limits::MAX_YAML_NESTING)?;
     Ok(serde_yaml::from_slice(bytes)?)
+}
+
+/// Refuses text whose flow brackets (`[`, `{`, outside quotes and comments) nest deeper than
+/// `limit`, with the line where they do. Block nesting needs indentation, which a file of a
+/// bounded size bounds.
+fn shallow(bytes: &[u8], limit: usize) -> Result<(), YamlError> {
+    let (mut depth, mut line) = (0_usize, 1_usize);
+    let mut quote: Option<u8> = None;
+    let mut comment = false;
+    let mut previous = b'\n';
+    for &byte in bytes {
+        if byte == b'\n' {
+            line += 1;
+            comment = false;
+        } else if comment {
+            // The rest of the line is a comment.
+        } else if let Some(q) = quote {
+            if byte == q {
+                quote = None;
+            }
+        } else {
+            match byte {
+                b'"' | b'\'' => quote = Some(byte),
+                b'#' if previous.is_ascii_whitespace() => comment = true,
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > limit {
+                        return Err(YamlError {
+                            message: format!("brackets nest more than {limit} levels deep"),
+                            line: Some(line),
+                            column: None,
+                        });
+                    }
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        previous = byte;
+    }
+    Ok(())
 }
 
 /// YAML text of a value: not in this build.
@@ -60,6 +103,22 @@ fn left_out() -> YamlError {
             .into(),
         line: None,
         column: None,
+    }
+}
+
+#[cfg(all(test, feature = "yaml"))]
+mod shallow_tests {
+    #[test]
+    fn deep_brackets_are_refused_before_parsing_and_quoted_ones_are_text() {
+        let deep = format!("cases: {}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let error = super::from_slice::<serde_json::Value>(deep.as_bytes()).unwrap_err();
+        assert!(
+            error.message.contains("more than 64 levels"),
+            "{}",
+            error.message
+        );
+        let quoted = format!("a: \"{}\"  # {}\n", "[".repeat(100), "{".repeat(100));
+        assert!(super::from_slice::<serde_json::Value>(quoted.as_bytes()).is_ok());
     }
 }
 

@@ -55,6 +55,32 @@ pub enum CheckError {
         help: String,
     },
 
+    /// A character that reorders or hides text, outside comments, strings and patterns.
+    #[error("{character} in the rules, where it changes what the text means without showing")]
+    #[diagnostic(
+        code(rules::hidden_character),
+        help("delete it: names, paths and keywords must be exactly what they look like")
+    )]
+    HiddenCharacter {
+        character: String,
+        #[label("here, invisible")]
+        span: SourceSpan,
+    },
+
+    /// A character that reorders or hides text, in a comment, a string or a pattern.
+    #[error("{character} in a {place}: the text may read differently from what it holds")]
+    #[diagnostic(
+        code(rules::hidden_text),
+        severity(Warning),
+        help("delete it, or write it as an escape (`\\u{{202E}}`) in a string if it is meant")
+    )]
+    HiddenText {
+        character: String,
+        place: &'static str,
+        #[label("here, invisible")]
+        span: SourceSpan,
+    },
+
     /// The same action declared twice.
     #[error("action `{name}` is declared twice")]
     #[diagnostic(

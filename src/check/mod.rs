@@ -19,7 +19,7 @@ pub use error::CheckError;
 use crate::ast::{self, Item};
 use crate::catalog::{Catalog, CatalogData, PatternCompiler};
 use crate::source::{SharedSources, Source, SourceSet, Span};
-use crate::syntax;
+use crate::{suggestion, syntax};
 
 pub use crate::limits::REGEX_SIZE_LIMIT;
 
@@ -211,6 +211,7 @@ impl Checker {
         for (base, source) in self.sources.files() {
             match syntax::parse(&source.text, base) {
                 Ok(file) => {
+                    hidden_characters(&source.text, base, &mut list);
                     declarations += count_declarations(&file);
                     if declarations > limit {
                         list.push(CheckError::TooManyDeclarations {
@@ -244,6 +245,41 @@ impl Checker {
             catalog,
             diagnostics,
             summary,
+        }
+    }
+}
+
+/// Reports the characters that reorder or hide text (the "Trojan Source" attack): errors
+/// outside comments, strings and patterns, warnings inside them. A look-alike in a name is left
+/// to the name checks, which say what it looks like; a byte-order mark that opens the file is
+/// not text.
+fn hidden_characters(text: &str, base: usize, out: &mut Vec<CheckError>) {
+    if text.is_ascii() {
+        return;
+    }
+    let lexemes = syntax::lexemes::scan(text);
+    for (offset, c) in text.char_indices() {
+        let Some(character) = suggestion::hidden(c) else {
+            continue;
+        };
+        if offset == 0 && c == '\u{FEFF}' {
+            continue;
+        }
+        let span = Span::new(base + offset, base + offset + c.len_utf8()).into();
+        let at = lexemes.partition_point(|l| l.end <= offset);
+        let inside = lexemes.get(at).filter(|l| l.start <= offset);
+        match inside.map(|l| l.kind) {
+            Some(kind) => out.push(CheckError::HiddenText {
+                character,
+                place: match kind {
+                    syntax::lexemes::Kind::Comment => "comment",
+                    syntax::lexemes::Kind::String => "string",
+                    syntax::lexemes::Kind::Regex => "pattern",
+                },
+                span,
+            }),
+            None if suggestion::is_confusable(c) => {}
+            None => out.push(CheckError::HiddenCharacter { character, span }),
         }
     }
 }

@@ -85,6 +85,14 @@ impl<'a> CheckState<'a> {
         name: &Name,
         allowed: impl Fn(char) -> bool,
     ) -> bool {
+        // Reported once, for the whole text, by `hidden_characters`.
+        if name
+            .node
+            .chars()
+            .any(|c| suggestion::hidden(c).is_some() && !suggestion::is_confusable(c))
+        {
+            return false;
+        }
         if let Some(c) = suggestion::confusable(&name.node) {
             let start = name.span.start as usize + c.offset;
             self.report(CheckError::ConfusableCharacter {

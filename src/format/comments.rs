@@ -3,6 +3,8 @@
 //! The parser drops comments (they are trivia in the grammar), so the printer finds them here
 //! and puts each back by its position relative to the spans of the nodes it prints.
 
+use crate::syntax::lexemes::{self, Kind};
+
 /// One `//` or `/* */` comment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Comment {
@@ -16,34 +18,13 @@ pub(super) struct Comment {
 
 /// Every comment of `text`, in order.
 ///
-/// The text must parse: a `/` that starts no comment starts a regex, as the grammar admits `/`
-/// nowhere else outside strings and comments.
+/// The text must parse (see [`lexemes::scan`]).
 pub(super) fn scan(text: &str) -> Vec<Comment> {
-    let bytes = text.as_bytes();
-    let mut comments = Vec::new();
-    let mut at = 0;
-    while let Some(&byte) = bytes.get(at) {
-        at = match byte {
-            b'"' => skip_quoted(bytes, at, b'"'),
-            b'/' if bytes.get(at + 1) == Some(&b'/') => {
-                let end = text[at..].find('\n').map_or(text.len(), |n| at + n);
-                comments.push(comment(text, at, end));
-                end
-            }
-            b'/' if bytes.get(at + 1) == Some(&b'*') => match text[at + 2..].find("*/") {
-                Some(n) => {
-                    let end = at + 2 + n + 2;
-                    comments.push(comment(text, at, end));
-                    end
-                }
-                // pest tries the comment first; unclosed, it is a regex that starts with `*`.
-                None => skip_quoted(bytes, at, b'/'),
-            },
-            b'/' => skip_quoted(bytes, at, b'/'),
-            _ => at + 1,
-        };
-    }
-    comments
+    lexemes::scan(text)
+        .into_iter()
+        .filter(|l| l.kind == Kind::Comment)
+        .map(|l| comment(text, l.start, l.end))
+        .collect()
 }
 
 fn comment(text: &str, start: usize, end: usize) -> Comment {
@@ -53,22 +34,6 @@ fn comment(text: &str, start: usize, end: usize) -> Comment {
         end,
         text: lines.join("\n"),
     }
-}
-
-/// The offset past a string or regex that opens at `start` with `close`: a backslash escapes
-/// the next byte; a string also ends at a line break (the parser would have refused it).
-fn skip_quoted(bytes: &[u8], start: usize, close: u8) -> usize {
-    let mut at = start + 1;
-    while let Some(&byte) = bytes.get(at) {
-        match byte {
-            b'\\' => at += 1,
-            b'\n' if close == b'"' => return at,
-            _ if byte == close => return at + 1,
-            _ => {}
-        }
-        at += 1;
-    }
-    bytes.len()
 }
 
 /// Whether the text between two offsets holds a line with nothing but white space on it.

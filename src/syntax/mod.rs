@@ -1,6 +1,7 @@
 //! Text to syntax tree: the pest parser for `grammar/rules.pest` and the lowering of its pairs.
 
 mod error;
+pub(crate) mod lexemes;
 mod lower;
 
 pub use error::SyntaxError;
