@@ -123,12 +123,22 @@ impl<R: BufRead> EventReader<R> {
 
     /// Reads the first line that is not blank and decides the form from it.
     fn start(&mut self) -> io::Result<Option<&[u8]>> {
+        // The first line as it is, for a byte-order mark at the very start of the input (one
+        // anywhere else is text); then the first line that is not blank.
         self.line.clear();
-        if !next_line(&mut self.reader, &mut self.line, 0)? {
+        if read_line(&mut self.reader, &mut self.line, LINE_CAP)? == 0 {
             return Ok(None);
         }
+        let kept = trim_line_end(&self.line).len();
+        self.line.truncate(kept);
         if let Some(rest) = self.line.strip_prefix(b"\xEF\xBB\xBF") {
             self.line = rest.to_vec();
+        }
+        if self.line.iter().all(u8::is_ascii_whitespace) {
+            self.line.clear();
+            if !next_line(&mut self.reader, &mut self.line, 0)? {
+                return Ok(None);
+            }
         }
         let json = match self.form {
             InputForm::Ndjson => false,
@@ -148,10 +158,6 @@ impl<R: BufRead> EventReader<R> {
         };
         if !json {
             self.state = State::Lines;
-            if self.line.iter().all(u8::is_ascii_whitespace) {
-                // Only a byte-order mark: not an event.
-                return self.next_event();
-            }
             return Ok(Some(&self.line));
         }
         let mut first = std::mem::take(&mut self.line);
@@ -682,6 +688,11 @@ mod tests {
     fn skips_a_byte_order_mark() {
         assert_eq!(events("\u{FEFF}{\"a\":1}\n"), ["{\"a\":1}"]);
         assert_eq!(events("\u{FEFF}\n{\"a\":1}\n"), ["{\"a\":1}"]);
+        assert_eq!(
+            events("\n\u{FEFF}{\"a\":1}\n"),
+            ["\u{FEFF}{\"a\":1}"],
+            "a mark past the start is text"
+        );
     }
 
     #[test]
