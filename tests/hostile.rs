@@ -600,3 +600,51 @@ fn a_full_disk_is_named_for_the_output_that_hit_it() {
         run.stderr
     );
 }
+
+#[test]
+fn a_kill_at_any_moment_leaves_the_old_file_or_the_new_one() {
+    let dir = temp_dir("fmt-kill");
+    let file = dir.join("big.rules");
+    let original: String = (0..20_000).fold(String::new(), |text, i| {
+        text + &format!("type t{i}=enum{{a,b}}\n")
+    });
+    std::fs::write(&file, &original).unwrap();
+    let run = rulec_in(&dir, &["fmt", "--check", "big.rules"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    // How long one run takes here: the kills are spread over it (this is no measure of speed).
+    let started = std::time::Instant::now();
+    let _ = rulec_in(&dir, &["fmt", "--check", "big.rules"]);
+    let took = started.elapsed();
+    let mut formatted = None;
+    for round in 0..20u32 {
+        std::fs::write(&file, &original).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rulec"))
+            .args(["fmt", "big.rules"])
+            .current_dir(&dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(took * round / 16);
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = std::fs::read_to_string(&file).unwrap();
+        if now != original {
+            let expected = formatted.get_or_insert_with(|| now.clone());
+            assert_eq!(&now, expected, "round {round}: a part of a file");
+        }
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            assert!(
+                name == "big.rules" || name.starts_with(".big.rules."),
+                "{name}"
+            );
+        }
+    }
+    let formatted = formatted.expect("some run got to the end");
+    assert!(
+        formatted.starts_with("type t0 = enum { a, b }\n"),
+        "{}",
+        &formatted[..40]
+    );
+}
