@@ -86,6 +86,25 @@ fn located(catalog: &Catalog, service: &Service, name: &str) -> String {
         .to_owned()
 }
 
+/// A service's `locate` overrides, for a service without registry domains (whose table shows
+/// them): where events from each location are located instead.
+fn overrides(out: &mut String, catalog: &Catalog, service: &Service) {
+    if service.overrides.is_empty() {
+        return;
+    }
+    out.push_str("\n## Location of Activity Tracker events\n");
+    out.push_str("\n| Events from | Are located in |\n|---|---|\n");
+    for (from, to) in &service.overrides {
+        let _ = writeln!(
+            out,
+            "| {} | {} |",
+            cell(&display_location(catalog, from)),
+            cell(&display_location(catalog, to))
+        );
+    }
+    out.push_str("\nEvents from any other location are located where they are sent from.\n");
+}
+
 fn index(catalog: &Catalog) -> String {
     let mut out = String::from(
         "# Audit event catalog\n\n| Service | CRN service name | Actions |\n|---|---|---|\n",
@@ -271,6 +290,7 @@ fn location_tables(out: &mut String, catalog: &Catalog, service: &Service) {
 
 fn domains(out: &mut String, catalog: &Catalog, service: &Service) {
     if service.domains.is_empty() {
+        overrides(out, catalog, service);
         return;
     }
     let (global, regional): (Vec<_>, Vec<_>) =

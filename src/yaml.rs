@@ -39,6 +39,13 @@ pub(crate) fn to_string<T: Serialize>(value: &T) -> Result<String, YamlError> {
 #[cfg(feature = "yaml")]
 pub(crate) fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, YamlError> {
     shallow(bytes, crate::limits::MAX_YAML_NESTING)?;
+    if memchr::memmem::find(bytes, b"<<").is_some() {
+        // Merge keys (`<<: *base`) are applied, not read as a key named `<<`. Only then does
+        // the document go through a tree, which loses the positions of shape errors.
+        let mut tree: serde_yaml::Value = serde_yaml::from_slice(bytes)?;
+        tree.apply_merge()?;
+        return Ok(serde_yaml::from_value(tree)?);
+    }
     Ok(serde_yaml::from_slice(bytes)?)
 }
 

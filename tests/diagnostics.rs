@@ -252,3 +252,31 @@ fn a_fixture_with_only_warnings_still_yields_a_catalog() {
     assert_eq!((checked.summary.errors, checked.summary.warnings), (0, 1));
     assert!(checked.catalog.is_some());
 }
+
+#[test]
+fn a_load_error_lists_its_diagnostics_and_its_debug_form_stays_short() {
+    let dir = std::env::temp_dir().join(format!("rulec-load-error-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let long_description = "x".repeat(40_000);
+    std::fs::write(
+        dir.join("a.rules"),
+        format!("envelope {{\n  action: string \"{long_description}\"\n  outcome: outcom\n}}\n"),
+    )
+    .unwrap();
+    let error = rulec::Catalog::load(&dir).unwrap_err();
+    let shown = error.to_string();
+    assert!(shown.starts_with("the rules have 1 error"), "{shown}");
+    assert!(
+        shown.contains("a.rules:3:12: error rules::unknown_type: "),
+        "{shown}"
+    );
+    let debug = format!("{error:?}");
+    assert!(debug.len() < 200, "{debug}");
+    assert_eq!(
+        rulec::DropReason::NoMatchingRoute.to_string(),
+        "no-matching-route"
+    );
+    assert_eq!(rulec::ViolationLevel::Warning.to_string(), "warning");
+    assert_eq!(rulec::EventType::Data.to_string(), "data");
+}

@@ -132,3 +132,24 @@ fn groups_keep_the_seed_captions_and_order() {
         .unwrap();
     assert!(images < namespaces);
 }
+
+#[test]
+fn a_service_with_overrides_and_no_domains_documents_its_overrides() {
+    let text = "region eu-de \"Frankfurt\" { zones eu-de-1 }\nregion us-south \"Dallas\"\nservice svc \"A Service\" {\n  management thing.read \"Read a thing.\"\n  locate eu-de -> us-south\n}\n";
+    let catalog = rulec::Catalog::compile(vec![rulec::Source::new("svc.rules", text)]).unwrap();
+    let page = rulec::doc::pages(&catalog)
+        .into_iter()
+        .find(|p| p.name == "svc.md")
+        .unwrap();
+    assert!(
+        page.text.contains("| Events from | Are located in |"),
+        "{}",
+        page.text
+    );
+    assert!(
+        page.text
+            .contains("| Frankfurt (eu-de) | Dallas (us-south) |"),
+        "{}",
+        page.text
+    );
+}

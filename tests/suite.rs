@@ -144,3 +144,14 @@ fn an_event_file_is_decided_from_its_bytes_as_rulec_eval_decides_it() {
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(stdout.contains("2 passed, 0 failed"), "{stdout}");
 }
+
+#[test]
+fn yaml_merge_keys_in_a_case_are_applied() {
+    let cases = format!(
+        "cases:\n  - name: the base\n    event: &base {PULL}\n    expect: {{verdict: route, location: jp-tok}}\n  - name: merged\n    event:\n      <<: *base\n      outcome: failure\n    expect: {{verdict: route, location: jp-tok}}\n  - name: merged and broken\n    event:\n      <<: *base\n      outcome: nope\n    expect: {{verdict: reject, violations: [eval::enum_mismatch]}}\n"
+    );
+    let dir = scratch("merge", &cases);
+    let (code, stdout, stderr) = rulec(&["test", "."], &dir);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("3 passed, 0 failed"), "{stdout}");
+}

@@ -69,10 +69,25 @@ pub struct Summary {
 }
 
 /// The diagnostics of one check, with the sources they point into.
-#[derive(Debug, Clone)]
+///
+/// `Display` lists them, one per line (`file:line:column: code: message`) after a line that
+/// counts them, so that a host's `?` in `main` says what is wrong; `Debug` stays short (it
+/// would otherwise print every source in full). For miette's graphical report, render it or
+/// use it as a [`miette::Diagnostic`].
+#[derive(Clone)]
 pub struct Diagnostics {
     sources: SharedSources,
     list: Vec<CheckError>,
+}
+
+impl std::fmt::Debug for Diagnostics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Diagnostics")
+            .field("errors", &self.error_count())
+            .field("warnings", &self.warning_count())
+            .field("files", &self.sources.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Diagnostics {
@@ -125,14 +140,36 @@ impl Diagnostics {
     }
 }
 
-impl std::fmt::Display for Diagnostics {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Diagnostics {
+    /// `the rules have 2 errors`: what the list amounts to, in one line.
+    #[must_use]
+    pub fn summary_line(&self) -> String {
         let errors = self.error_count();
-        write!(
-            f,
+        format!(
             "the rules have {errors} error{}",
             if errors == 1 { "" } else { "s" }
         )
+    }
+}
+
+impl std::fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.summary_line())?;
+        for diagnostic in &self.list {
+            let at = primary_offset(diagnostic).and_then(|o| self.sources.position(o));
+            let code = diagnostic.code().map(|c| c.to_string()).unwrap_or_default();
+            let level = if is_error(diagnostic) {
+                "error"
+            } else {
+                "warning"
+            };
+            match at {
+                Some(at) => write!(f, "\n  {}:{}:{}: ", at.file, at.line, at.column)?,
+                None => f.write_str("\n  ")?,
+            }
+            write!(f, "{level} {code}: {diagnostic}")?;
+        }
+        Ok(())
     }
 }
 

@@ -73,6 +73,12 @@ impl DropReason {
     }
 }
 
+impl fmt::Display for DropReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
 /// One broken constraint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Violation {
@@ -171,6 +177,12 @@ impl ViolationLevel {
             Level::Warning => Some(ViolationLevel::Warning),
             Level::Error => Some(ViolationLevel::Error),
         }
+    }
+}
+
+impl fmt::Display for ViolationLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
     }
 }
 

@@ -62,18 +62,21 @@ pub(crate) fn problem(text: &str) -> Option<&'static str> {
         }
         rest = fraction.get(n..).unwrap_or_default();
     }
-    let offset_ok = match rest {
-        b"Z" => true,
-        [sign, h1, h2, m1, m2] => {
-            (*sign == b'+' || *sign == b'-') && [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit())
-        }
-        [sign, h1, h2, b':', m1, m2] => {
-            (*sign == b'+' || *sign == b'-') && [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit())
-        }
+    let (sign, hours, minutes) = match rest {
+        b"Z" => return None,
+        [sign, h1, h2, m1, m2] | [sign, h1, h2, b':', m1, m2] => (*sign, [*h1, *h2], [*m1, *m2]),
         [] => return Some("the UTC offset is missing (write `+0000`, `+00:00` or `Z`)"),
-        _ => false,
+        _ => return Some("the UTC offset is not `+0000`, `±hh:mm` or `Z`"),
     };
-    (!offset_ok).then_some("the UTC offset is not `+0000`, `±hh:mm` or `Z`")
+    let two = |[a, b]: [u8; 2]| {
+        (a.is_ascii_digit() && b.is_ascii_digit())
+            .then(|| u32::from(a - b'0') * 10 + u32::from(b - b'0'))
+    };
+    match (sign, two(hours), two(minutes)) {
+        (b'+' | b'-', Some(h), Some(m)) if h <= 23 && m <= 59 => None,
+        (b'+' | b'-', Some(_), Some(_)) => Some("the UTC offset is out of range (at most ±23:59)"),
+        _ => Some("the UTC offset is not `+0000`, `±hh:mm` or `Z`"),
+    }
 }
 
 #[cfg(test)]
@@ -108,6 +111,10 @@ mod tests {
             "2017-10-19T19:07:50+00",
             "2023-02-29T19:07:50+0000",
             "2017-04-31T19:07:50+0000",
+            "2017-10-19T19:07:50+9999",
+            "2017-10-19T19:07:50-99:99",
+            "2017-10-19T19:07:50+25:00",
+            "2017-10-19T19:07:50+0060",
         ] {
             assert!(problem(bad).is_some(), "{bad}");
         }

@@ -45,7 +45,7 @@ pub(crate) fn compile(sources: Vec<Source>, what: &str) -> Result<Catalog, u8> {
             "{}",
             diagnostics.render(&report::theme(), report::terminal_width())
         );
-        eprintln!("error: {what}: {diagnostics}");
+        eprintln!("error: {what}: {}", diagnostics.summary_line());
         crate::cli::FAILED
     })
 }
