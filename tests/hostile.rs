@@ -32,6 +32,17 @@ fn codes_of(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The codes of a text checked on a thread with a host's small stack (512 KiB): the
+/// checker's depth is bounded, not the input's.
+fn codes_on_a_small_stack(text: String) -> Vec<String> {
+    std::thread::Builder::new()
+        .stack_size(512 << 10)
+        .spawn(move || codes_of(&text))
+        .unwrap()
+        .join()
+        .expect("no stack overflow")
+}
+
 // ------------------------------------------------------------------ catalogs that explode
 
 #[test]
@@ -59,13 +70,7 @@ fn a_chain_of_20000_types_is_one_kind_of_error_on_a_small_stack() {
         let _ = writeln!(text, "type t{i} = t{}", i + 1);
     }
     text.push_str("type t20000 = string\nenvelope { action: t0 }\n");
-    // A host's thread with a small stack: the checker's depth is bounded, not the input's.
-    let codes = std::thread::Builder::new()
-        .stack_size(512 << 10)
-        .spawn(move || codes_of(&text))
-        .unwrap()
-        .join()
-        .expect("no stack overflow");
+    let codes = codes_on_a_small_stack(text);
     assert!(!codes.is_empty());
     assert!(codes.iter().all(|c| c == "limit::nesting"), "{codes:?}");
 }
@@ -77,12 +82,7 @@ fn a_chain_of_10000_schema_uses_is_an_error_on_a_small_stack() {
         let _ = writeln!(text, "schema s{i} {{ use s{}\n f{i}?: string }}", i + 1);
     }
     text.push_str("schema s10000 { last?: string }\nenvelope { use s0\n action: string }\n");
-    let codes = std::thread::Builder::new()
-        .stack_size(512 << 10)
-        .spawn(move || codes_of(&text))
-        .unwrap()
-        .join()
-        .expect("no stack overflow");
+    let codes = codes_on_a_small_stack(text);
     assert!(codes.iter().any(|c| c == "limit::nesting"), "{codes:?}");
     assert!(
         codes

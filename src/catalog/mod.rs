@@ -310,29 +310,26 @@ impl TryFrom<StoredCatalog> for Catalog {
     }
 }
 
+/// `Ok` when the names are in order and unique, as the checker leaves them.
+fn strictly_sorted<'a>(what: &str, mut names: impl Iterator<Item = &'a str>) -> Result<(), String> {
+    let Some(mut previous) = names.next() else {
+        return Ok(());
+    };
+    for name in names {
+        if previous >= name {
+            return Err(format!("{what} `{previous}` and `{name}` are out of order"));
+        }
+        previous = name;
+    }
+    Ok(())
+}
+
 /// The references and orders of a catalog's data, checked.
 fn consistent(data: &CatalogData) -> Result<(), String> {
     let fails = |what: String| Err(what);
-    for pair in data.services.windows(2) {
-        if let [a, b] = pair {
-            if a.name >= b.name {
-                return fails(format!(
-                    "services `{}` and `{}` are out of order",
-                    a.name, b.name
-                ));
-            }
-        }
-    }
-    for pair in data.actions.windows(2) {
-        if let [a, b] = pair {
-            if a.name >= b.name {
-                return fails(format!(
-                    "actions `{}` and `{}` are out of order",
-                    a.name, b.name
-                ));
-            }
-        }
-    }
+    let services = data.services.iter().map(|s| s.name.as_str());
+    strictly_sorted("services", services)?;
+    strictly_sorted("actions", data.actions.iter().map(|a| &*a.name))?;
     for action in &data.actions {
         let name = &action.name;
         let Some(service) = data.services.get(action.service.index()) else {
