@@ -12,7 +12,7 @@
 //!
 //! assert_eq!(decision.verdict, rulec::Verdict::Route);
 //! assert_eq!(decision.location.as_deref(), Some("us-south"));
-//! assert_eq!(decision.targets.as_deref(), Some(&["logs".into(), "siem".into(), "archive".into()][..]));
+//! assert_eq!(decision.targets.as_deref(), Some(&["archive".into(), "logs".into(), "siem".into()][..]));
 //!
 //! // The same event with a typo in its action: rejected, with a suggestion.
 //! let typo = event.lines().next().unwrap_or_default().replace("image.push", "image.psuh");

@@ -9,7 +9,7 @@
 //!     expect:
 //!       verdict: route
 //!       location: us-south
-//!       targets: [logs, siem, archive]
+//!       targets: [archive, logs, siem]                         # a set, in any order
 //!       violations: []                                         # codes, in any order
 //! ```
 
@@ -71,7 +71,7 @@ pub struct Expect {
     /// The location.
     #[serde(default)]
     pub location: Option<String>,
-    /// The targets, in order.
+    /// The targets, in any order (they are compared as a set).
     #[serde(default)]
     pub targets: Option<Vec<String>>,
     /// The drop reason.
@@ -329,10 +329,16 @@ fn compare(expect: &Expect, decision: &Decision<'_>) -> Vec<String> {
         show(decision.reason.map(DropReason::as_str)),
     );
     let list = |items: &[String]| format!("[{}]", items.join(", "));
+    // Targets are a set: compared in name order, as decisions list them.
+    let sorted = |items: &[String]| {
+        let mut items = items.to_vec();
+        items.sort_unstable();
+        list(&items)
+    };
     check(
         "targets",
-        expect.targets.as_deref().map(list),
-        list(decision.targets.as_deref().unwrap_or_default()),
+        expect.targets.as_deref().map(sorted),
+        sorted(decision.targets.as_deref().unwrap_or_default()),
     );
     let mut got: Vec<String> = decision
         .violations

@@ -30,28 +30,28 @@ use rulec::{Catalog, Context, Decision, Engine, Evaluator, Source};
 #[rustfmt::skip]
 const EXPECTED: &[(&str, &str)] = &[
     // §9.1 digest vs tag
-    ("route__image_push_tag_request_digest_id", "route @us-south ->logs,siem,archive"),
-    ("route__image_pull_digest_request", "route @us-south ->logs,siem,archive"),
+    ("route__image_push_tag_request_digest_id", "route @us-south ->archive,logs,siem"),
+    ("route__image_pull_digest_request", "route @us-south ->archive,logs,siem"),
     ("reject__image_push_success_without_digest_id", "reject @us-south E:eval::pattern_mismatch/target/id"),
-    ("route__image_tag_failed_before_digest_tag_id", "route @us-south ->logs,archive"),
-    ("route__image_pull_failed_before_digest_tag_id", "route @us-south ->logs,siem,archive"),
+    ("route__image_tag_failed_before_digest_tag_id", "route @us-south ->archive,logs"),
+    ("route__image_pull_failed_before_digest_tag_id", "route @us-south ->archive,logs,siem"),
     // §9.2 aliases, §9.3 au-syd -> jp-tok, §9.4 global registry -> us-south
-    ("route__alias_ap_north_is_jp_tok", "route @jp-tok ->logs,siem,archive"),
-    ("route__alias_ap_south_is_au_syd_moved_to_jp_tok", "route @jp-tok ->logs,siem,archive"),
-    ("route__alias_eu_central_is_eu_de", "route @eu-de ->logs,archive,siem"),
-    ("route__alias_uk_south_is_eu_gb", "route @eu-gb ->logs,archive,siem"),
+    ("route__alias_ap_north_is_jp_tok", "route @jp-tok ->archive,logs,siem"),
+    ("route__alias_ap_south_is_au_syd_moved_to_jp_tok", "route @jp-tok ->archive,logs,siem"),
+    ("route__alias_eu_central_is_eu_de", "route @eu-de ->archive,logs,siem"),
+    ("route__alias_uk_south_is_eu_gb", "route @eu-gb ->archive,logs,siem"),
     ("route__cloudant_alias_ap_south_stays_au_syd", "route @au-syd ->logs"),
-    ("route__registry_au_syd_moved_to_jp_tok", "route @jp-tok ->logs,siem,archive"),
-    ("route__registry_zone_au_syd_1_moved_to_jp_tok", "route @jp-tok ->logs,siem,archive"),
-    ("route__registry_global_moved_to_us_south", "route @us-south ->logs,siem,archive"),
-    ("route__cloudant_global_stays_global_default_targets", "route @global ->logs,archive"),
+    ("route__registry_au_syd_moved_to_jp_tok", "route @jp-tok ->archive,logs,siem"),
+    ("route__registry_zone_au_syd_1_moved_to_jp_tok", "route @jp-tok ->archive,logs,siem"),
+    ("route__registry_global_moved_to_us_south", "route @us-south ->archive,logs,siem"),
+    ("route__cloudant_global_stays_global_default_targets", "route @global ->archive,logs"),
     // §9.5 route semantics: fan-out, first match wins, drop rule, `global`
-    ("route__fan_out_each_target_once", "route @eu-de ->logs,archive,siem"),
-    ("route__registry_management_event_not_in_security_route", "route @eu-gb ->logs,archive"),
+    ("route__fan_out_each_target_once", "route @eu-de ->archive,logs,siem"),
+    ("route__registry_management_event_not_in_security_route", "route @eu-gb ->archive,logs"),
     ("data_enabled__route__cloudant_in_che_first_match_drop_rule", "route @in-che ->logs"),
-    ("data_enabled__route__cloudant_global_data_event_global_rule", "route @global ->siem,archive"),
+    ("data_enabled__route__cloudant_global_data_event_global_rule", "route @global ->archive,siem"),
     // §9.6 hierarchical match
-    ("route__zone_eu_de_2_in_region_eu_de", "route @eu-de ->logs,archive"),
+    ("route__zone_eu_de_2_in_region_eu_de", "route @eu-de ->archive,logs"),
     ("reject__bogus_location_eu_des_unroutable", "reject E:eval::unroutable/logSourceCRN"),
     ("reject__bogus_zone_eu_de_9_unroutable", "reject E:eval::unroutable/logSourceCRN"),
     // §9.7 unknown or typo'd actions
@@ -63,48 +63,48 @@ const EXPECTED: &[(&str, &str)] = &[
     ("reject__action_not_a_string", "reject E:eval::type_mismatch/action"),
     // §9.8 verbs outside IBM's list
     ("route__verb_retention_analyze", "route @us-south ->logs"),
-    ("route__verb_csp_capture", "route @eu-gb ->logs,archive"),
+    ("route__verb_csp_capture", "route @eu-gb ->archive,logs"),
     ("data_enabled__route__verb_sapi_userinfo", "route @us-east ->logs,siem"),
     // §9.9 data events while data collection is off; the data flag
     ("drop__cloudant_data_event_collection_off", "drop data-events-disabled"),
     ("data_enabled__route__cloudant_data_event", "route @us-east ->logs,siem"),
     ("data_only__drop__registry_management_event_disabled", "drop management-events-disabled"),
-    ("data_only__route__cloudant_management_event_required", "route @eu-gb ->logs,archive"),
+    ("data_only__route__cloudant_management_event_required", "route @eu-gb ->archive,logs"),
     ("reject__data_flag_false_on_data_action_image_pull", "reject @us-south E:eval::data_flag_mismatch/dataEvent"),
     ("reject__data_flag_true_on_management_action_image_tag", "reject @us-south E:eval::data_flag_mismatch/dataEvent"),
     ("reject__data_flag_quoted_true_on_management_action", "reject @us-south W:eval::type_mismatch/dataEvent E:eval::data_flag_mismatch/dataEvent"),
     ("reject__cloudant_data_event_flagged_as_management", "reject @us-east E:eval::data_flag_mismatch/dataEvent"),
     // §9.10 type sloppiness
-    ("route__quoted_data_event_true_warns", "route @us-south ->logs,siem,archive W:eval::type_mismatch/dataEvent"),
-    ("route__quoted_reason_code_200_warns", "route @us-south ->logs,siem,archive W:eval::type_mismatch/reason/reasonCode"),
-    ("route__quoted_save_service_copy_warns", "route @us-south ->logs,siem,archive W:eval::type_mismatch/saveServiceCopy"),
-    ("route__missing_data_event_warns", "route @us-south ->logs,siem,archive W:eval::missing_field/dataEvent"),
+    ("route__quoted_data_event_true_warns", "route @us-south ->archive,logs,siem W:eval::type_mismatch/dataEvent"),
+    ("route__quoted_reason_code_200_warns", "route @us-south ->archive,logs,siem W:eval::type_mismatch/reason/reasonCode"),
+    ("route__quoted_save_service_copy_warns", "route @us-south ->archive,logs,siem W:eval::type_mismatch/saveServiceCopy"),
+    ("route__missing_data_event_warns", "route @us-south ->archive,logs,siem W:eval::missing_field/dataEvent"),
     ("reject__data_event_yes_is_not_a_bool", "reject @us-south E:eval::type_mismatch/dataEvent"),
     ("reject__reason_code_not_a_number", "reject @us-south E:eval::type_mismatch/reason/reasonCode"),
     ("route__include_ibm_string_true", "route @us-south ->logs"),
     ("reject__include_ibm_bool_true", "reject @us-south E:eval::type_mismatch/requestData/RequestParameters/includeIBM"),
     ("reject__include_ibm_yes", "reject @us-south E:eval::enum_mismatch/requestData/RequestParameters/includeIBM"),
     // §9.11 legitimately empty or missing fields
-    ("route__target_name_empty", "route @us-south ->logs,siem,archive"),
-    ("route__target_name_empty_on_failed_delete", "route @us-south ->logs,siem,archive"),
+    ("route__target_name_empty", "route @us-south ->archive,logs,siem"),
+    ("route__target_name_empty_on_failed_delete", "route @us-south ->archive,logs,siem"),
     ("reject__target_name_missing", "reject @us-south E:eval::missing_field/target/name"),
-    ("route__initiator_host_address_empty", "route @us-south ->logs,siem,archive"),
-    ("route__initiator_id_empty_scheduled_job", "route @us-south ->logs,siem,archive"),
+    ("route__initiator_host_address_empty", "route @us-south ->archive,logs,siem"),
+    ("route__initiator_id_empty_scheduled_job", "route @us-south ->archive,logs,siem"),
     ("route__target_resource_group_id_absent", "route @us-south ->logs"),
-    ("route__target_resource_group_id_present", "route @us-south ->logs,siem,archive"),
-    ("route__target_id_ibmid", "route @eu-gb ->logs,archive"),
-    ("route__request_data_absent", "route @eu-gb ->logs,archive"),
-    ("route__request_data_empty_object", "route @eu-gb ->logs,archive"),
-    ("route__request_data_legacy_json_string", "route @eu-gb ->logs,archive"),
+    ("route__target_resource_group_id_present", "route @us-south ->archive,logs,siem"),
+    ("route__target_id_ibmid", "route @eu-gb ->archive,logs"),
+    ("route__request_data_absent", "route @eu-gb ->archive,logs"),
+    ("route__request_data_empty_object", "route @eu-gb ->archive,logs"),
+    ("route__request_data_legacy_json_string", "route @eu-gb ->archive,logs"),
     ("reject__request_data_legacy_string_is_searched", "reject @us-south E:eval::enum_mismatch/requestData/RequestParameters/includeIBM"),
     ("reject__request_data_array", "reject @eu-gb E:eval::type_mismatch/requestData"),
     // §9.12 eventTime
-    ("route__event_time_no_fraction", "route @us-south ->logs,siem,archive"),
-    ("route__event_time_fraction_1_digit", "route @us-south ->logs,siem,archive"),
-    ("route__event_time_fraction_3_digits", "route @us-south ->logs,siem,archive"),
-    ("route__event_time_fraction_6_digits", "route @us-south ->logs,siem,archive"),
-    ("route__event_time_z", "route @us-south ->logs,siem,archive"),
-    ("route__event_time_colon_offset", "route @us-south ->logs,siem,archive"),
+    ("route__event_time_no_fraction", "route @us-south ->archive,logs,siem"),
+    ("route__event_time_fraction_1_digit", "route @us-south ->archive,logs,siem"),
+    ("route__event_time_fraction_3_digits", "route @us-south ->archive,logs,siem"),
+    ("route__event_time_fraction_6_digits", "route @us-south ->archive,logs,siem"),
+    ("route__event_time_z", "route @us-south ->archive,logs,siem"),
+    ("route__event_time_colon_offset", "route @us-south ->archive,logs,siem"),
     ("reject__event_time_fraction_7_digits", "reject @us-south E:eval::type_mismatch/eventTime"),
     ("reject__event_time_lowercase_t", "reject @us-south E:eval::type_mismatch/eventTime"),
     ("reject__event_time_no_offset", "reject @us-south E:eval::type_mismatch/eventTime"),
@@ -112,8 +112,8 @@ const EXPECTED: &[(&str, &str)] = &[
     ("reject__event_time_epoch_number", "reject @us-south E:eval::type_mismatch/eventTime"),
     // §9.13 logSourceCRN
     ("reject__log_source_in_mum_unroutable", "reject E:eval::unroutable/logSourceCRN"),
-    ("route__log_source_crn_empty_trailing_segments", "route @eu-gb ->logs,archive"),
-    ("route__log_source_crn_cname_staging", "route @us-south ->logs,siem,archive"),
+    ("route__log_source_crn_empty_trailing_segments", "route @eu-gb ->archive,logs"),
+    ("route__log_source_crn_cname_staging", "route @us-south ->archive,logs,siem"),
     ("reject__log_source_crn_missing", "reject E:eval::missing_field/logSourceCRN E:eval::unroutable/logSourceCRN"),
     ("reject__log_source_crn_too_few_segments", "reject E:eval::type_mismatch/logSourceCRN E:eval::unroutable/logSourceCRN"),
     ("reject__log_source_crn_not_a_crn", "reject E:eval::type_mismatch/logSourceCRN E:eval::unroutable/logSourceCRN"),
@@ -124,8 +124,8 @@ const EXPECTED: &[(&str, &str)] = &[
     ("reject__severity_capitalised_critical", "reject @us-south E:eval::enum_mismatch/severity"),
     ("reject__address_type_lowercase_ipv4", "reject @us-south E:eval::enum_mismatch/initiator/host/addressType"),
     ("reject__observer_name_lowercase", "reject @us-south E:eval::enum_mismatch/observer/name"),
-    ("route__outcome_unknown_warns", "route @us-south ->logs,siem,archive W:eval::discouraged_value/outcome"),
-    ("route__response_status_warn", "route @eu-gb ->logs,archive"),
+    ("route__outcome_unknown_warns", "route @us-south ->archive,logs,siem W:eval::discouraged_value/outcome"),
+    ("route__response_status_warn", "route @eu-gb ->archive,logs"),
     ("reject__response_status_warn_lowercase", "reject @eu-gb E:eval::enum_mismatch/responseData/status"),
     // input forms (the whole file is one input)
     ("reject__input_not_json", "reject E:eval::invalid_json"),
@@ -135,8 +135,8 @@ const EXPECTED: &[(&str, &str)] = &[
     ("reject__input_json_null", "reject E:eval::invalid_json"),
     ("reject__input_duplicate_key", "reject E:eval::duplicate_key/dataEvent"),
     ("reject__input_empty_object", "reject E:eval::missing_field/action E:eval::missing_field/outcome E:eval::missing_field/reason/reasonCode E:eval::missing_field/reason/reasonType E:eval::missing_field/severity E:eval::missing_field/eventTime W:eval::missing_field/dataEvent E:eval::missing_field/initiator/id E:eval::missing_field/initiator/name E:eval::missing_field/initiator/typeURI W:eval::missing_field/initiator/credential/type W:eval::missing_field/initiator/host/address W:eval::missing_field/initiator/host/addressType E:eval::missing_field/target/name E:eval::missing_field/target/typeURI E:eval::missing_field/observer/name E:eval::missing_field/logSourceCRN W:eval::missing_field/message W:eval::missing_field/saveServiceCopy"),
-    ("route__input_pretty_printed_object", "route @us-south ->logs,siem,archive"),
-    ("route__input_extra_reserved_cadf_fields", "route @us-south ->logs,siem,archive"),
+    ("route__input_pretty_printed_object", "route @us-south ->archive,logs,siem"),
+    ("route__input_extra_reserved_cadf_fields", "route @us-south ->archive,logs,siem"),
 ];
 
 static ENGINE: LazyLock<Engine> = LazyLock::new(|| {
@@ -335,7 +335,7 @@ fn within_a_route_the_first_matching_rule_wins() {
 fn every_matching_route_fires_and_each_target_gets_one_copy() {
     let catalog =
         catalog("route r1 { * -> b, a }\nroute r2 { eu-de -> a, c }\nroute r3 { us-south -> c }");
-    assert_eq!(route_at(&catalog, "eu-de"), "route @eu-de ->b,a,c");
+    assert_eq!(route_at(&catalog, "eu-de"), "route @eu-de ->a,b,c");
 }
 
 #[test]
@@ -367,4 +367,55 @@ fn without_routes_or_default_targets_an_event_is_dropped() {
         route_at(&catalog, "us-south"),
         "drop @us-south no-matching-route"
     );
+}
+
+#[test]
+fn the_order_of_targets_does_not_depend_on_the_order_of_files() {
+    let files = [
+        (
+            "a.rules",
+            "target zeta cloud_logs\ntarget alpha cloud_logs\nroute r1 { * -> zeta }\n",
+        ),
+        (
+            "b.rules",
+            "target mid cloud_logs\nroute r2 { * -> mid, alpha }\n",
+        ),
+    ];
+    let base =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/envelope.rules"))
+            .unwrap();
+    let regions = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/rules/locations.rules"
+    ))
+    .unwrap();
+    let registry = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/rules/container-registry.rules"
+    ))
+    .unwrap();
+    let decide_with = |order: [usize; 2]| {
+        let mut sources = vec![
+            Source::new("envelope.rules", base.clone()),
+            Source::new("locations.rules", regions.clone()),
+            Source::new("container-registry.rules", registry.clone()),
+        ];
+        sources.extend(order.iter().map(|&i| Source::new(files[i].0, files[i].1)));
+        let engine = Engine::new(Catalog::compile(sources).unwrap());
+        let event = include_str!("../examples/events.ndjson")
+            .lines()
+            .next()
+            .unwrap();
+        engine
+            .evaluate(event.as_bytes())
+            .targets
+            .map(|t| t.to_vec())
+    };
+    let expected = Some(vec![
+        "alpha".to_owned(),
+        "mid".to_owned(),
+        "zeta".to_owned(),
+    ]);
+    assert_eq!(decide_with([0, 1]), expected);
+    assert_eq!(decide_with([1, 0]), expected);
 }

@@ -76,7 +76,7 @@ fn a_failing_case_shows_what_differed() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("targets: expected [logs], got [logs, siem, archive]"),
+        stdout.contains("targets: expected [logs], got [archive, logs, siem]"),
         "{stdout}"
     );
     assert!(stdout.contains("0 passed, 1 failed"), "{stdout}");

@@ -26,8 +26,9 @@ fn matched_rules<'c>(
         })
 }
 
-/// The targets an event goes to, in order of first appearance, or why it goes nowhere. With
-/// `trace`, the rules that matched and whether the defaults applied are recorded.
+/// The targets an event goes to, each once and sorted by name (so that the order does not
+/// depend on the order of files or declarations), or why it goes nowhere. With `trace`, the
+/// rules that matched and whether the defaults applied are recorded.
 pub(crate) fn route(
     catalog: &Catalog,
     action: &Action,
@@ -57,18 +58,21 @@ pub(crate) fn route(
         }
     }
     if matched {
+        targets.sort_unstable();
         return if targets.is_empty() {
             Err(DropReason::DroppedByRoute)
         } else {
             Ok(targets)
         };
     }
-    let defaults: Vec<String> = catalog
+    let mut defaults: Vec<String> = catalog
         .default_targets()
         .iter()
         .filter_map(|id| catalog.targets().get(id.index()))
         .map(|t| t.name.clone())
         .collect();
+    defaults.sort_unstable();
+    defaults.dedup();
     if defaults.is_empty() {
         Err(DropReason::NoMatchingRoute)
     } else {
