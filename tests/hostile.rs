@@ -643,3 +643,48 @@ fn a_kill_at_any_moment_leaves_the_old_file_or_the_new_one() {
         }
     }
 }
+
+#[test]
+fn a_line_over_the_cap_is_reported_with_its_real_size_and_its_dead_letter_is_not_silently_short() {
+    let cap = rulec::eval::LINE_CAP;
+    let size = cap + 1000;
+    let long = format!("{{\"a\":\"{}\"}}", "x".repeat(size - 8));
+    assert_eq!(long.len(), size);
+    let input = format!("{long}\n{}\n", example_event());
+    let dir = temp_dir("over-the-cap");
+    let dead = dir.join("dead.ndjson");
+    for jobs in ["1", "2"] {
+        let run = rulec_with_stdin(
+            &[
+                "eval",
+                "--rules",
+                "rules",
+                "-j",
+                jobs,
+                "--dead-letter",
+                dead.to_str().unwrap(),
+            ],
+            &input,
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let first = run.stdout.lines().next().unwrap();
+        assert!(
+            first.contains(&format!("the event is {size} bytes")),
+            "{first}"
+        );
+        assert!(
+            run.stdout
+                .lines()
+                .nth(1)
+                .unwrap()
+                .contains("\"verdict\":\"route\"")
+        );
+        if jobs == "1" {
+            assert!(
+                run.stderr.contains("its dead letter holds only its first"),
+                "{}",
+                run.stderr
+            );
+        }
+    }
+}

@@ -31,6 +31,8 @@ pub struct EventReader<R> {
     line: Vec<u8>,
     /// Bytes of the reader's buffer that the last event borrowed, consumed on the next call.
     lent: usize,
+    /// The size of the last event when it was cut at [`LINE_CAP`].
+    cut: Option<u64>,
     state: State,
 }
 
@@ -40,7 +42,7 @@ enum State {
     Lines,
     /// A line read ahead (to see whether a one-line array is the whole input), to be the
     /// next event.
-    Pending(Vec<u8>),
+    Pending(Vec<u8>, Option<u64>),
     Values(Splitter),
 }
 
@@ -58,6 +60,7 @@ impl<R: BufRead> EventReader<R> {
             form,
             line: Vec::new(),
             lent: 0,
+            cut: None,
             state: State::Start,
         }
     }
@@ -65,11 +68,14 @@ impl<R: BufRead> EventReader<R> {
     /// The next event's bytes, or `None` at the end of the input.
     pub fn next_event(&mut self) -> io::Result<Option<&[u8]>> {
         self.reader.consume(std::mem::take(&mut self.lent));
+        self.cut = None;
         match self.state {
             State::Start => return self.start(),
-            State::Pending(_) => {
-                if let State::Pending(line) = std::mem::replace(&mut self.state, State::Lines) {
+            State::Pending(..) => {
+                if let State::Pending(line, cut) = std::mem::replace(&mut self.state, State::Lines)
+                {
                     self.line = line;
+                    self.cut = cut;
                 }
                 return Ok(Some(&self.line));
             }
@@ -77,11 +83,14 @@ impl<R: BufRead> EventReader<R> {
                 let State::Values(splitter) = &mut self.state else {
                     return Ok(None);
                 };
-                return Ok(if splitter.next(&mut self.reader)? {
-                    Some(splitter.value())
-                } else {
-                    None
-                });
+                if !splitter.next(&mut self.reader)? {
+                    return Ok(None);
+                }
+                self.cut = splitter.cut();
+                let State::Values(splitter) = &self.state else {
+                    return Ok(None);
+                };
+                return Ok(Some(splitter.value()));
             }
             State::Lines => {}
         }
@@ -91,10 +100,19 @@ impl<R: BufRead> EventReader<R> {
             return Ok(buffer.get(..lent).map(trim_line_end));
         }
         self.line.clear();
-        if !next_line(&mut self.reader, &mut self.line, 0)? {
+        let read = next_line(&mut self.reader, &mut self.line, 0)?;
+        if read == LineRead::End {
             return Ok(None);
         }
+        self.cut = read.cut();
         Ok(Some(&self.line))
+    }
+
+    /// The size of the last event when it was longer than [`LINE_CAP`]: only its first
+    /// `LINE_CAP` bytes were kept (and given), so its decision should say its real size.
+    #[must_use]
+    pub fn cut_size(&self) -> Option<u64> {
+        self.cut
     }
 
     /// Whether input is waiting in the reader's buffer beyond the last event: when none is, the
@@ -118,7 +136,9 @@ impl<R: BufRead> EventReader<R> {
         }
         self.reader.consume(std::mem::take(&mut self.lent));
         let start = out.len();
-        next_line(&mut self.reader, out, start)
+        let read = next_line(&mut self.reader, out, start)?;
+        self.cut = read.cut();
+        Ok(read != LineRead::End)
     }
 
     /// Reads the first line that is not blank and decides the form from it.
@@ -126,9 +146,14 @@ impl<R: BufRead> EventReader<R> {
         // The first line as it is, for a byte-order mark at the very start of the input (one
         // anywhere else is text); then the first line that is not blank.
         self.line.clear();
-        if read_line(&mut self.reader, &mut self.line, LINE_CAP)? == 0 {
+        let total = read_line(&mut self.reader, &mut self.line, LINE_CAP)?;
+        if total == 0 {
             return Ok(None);
         }
+        // A first line longer than the cap lost bytes: it is one event, of its real size, and
+        // its form cannot be judged from what was kept.
+        let size = total.saturating_sub(1);
+        self.cut = (size > LINE_CAP).then(|| u64::try_from(size).unwrap_or(u64::MAX));
         let kept = trim_line_end(&self.line).len();
         self.line.truncate(kept);
         if let Some(rest) = self.line.strip_prefix(b"\xEF\xBB\xBF") {
@@ -136,11 +161,14 @@ impl<R: BufRead> EventReader<R> {
         }
         if self.line.iter().all(u8::is_ascii_whitespace) {
             self.line.clear();
-            if !next_line(&mut self.reader, &mut self.line, 0)? {
+            let read = next_line(&mut self.reader, &mut self.line, 0)?;
+            if read == LineRead::End {
                 return Ok(None);
             }
+            self.cut = read.cut();
         }
         let json = match self.form {
+            _ if self.cut.is_some() => false,
             InputForm::Ndjson => false,
             InputForm::Json => true,
             InputForm::Auto => match opening(&self.line) {
@@ -148,8 +176,9 @@ impl<R: BufRead> EventReader<R> {
                 Opening::Other => false,
                 Opening::WholeArray => {
                     let mut next = Vec::new();
-                    if next_line(&mut self.reader, &mut next, 0)? {
-                        self.state = State::Pending(next);
+                    let read = next_line(&mut self.reader, &mut next, 0)?;
+                    if read != LineRead::End {
+                        self.state = State::Pending(next, read.cut());
                         return Ok(Some(&self.line));
                     }
                     true
@@ -276,6 +305,8 @@ struct Splitter {
     place: Place,
     /// Whether the current value has begun.
     started: bool,
+    /// The bytes of the current value, kept or not.
+    size: usize,
     /// An item separator was read, so an item is due even if it is empty (`[1,]`).
     due: bool,
 }
@@ -320,6 +351,7 @@ impl Splitter {
             text: Text::Code,
             place: Place::Top,
             started: false,
+            size: 0,
             due: false,
         }
     }
@@ -328,10 +360,16 @@ impl Splitter {
         trim_ascii(&self.value)
     }
 
+    /// The size of the current value when it was cut at [`LINE_CAP`].
+    fn cut(&self) -> Option<u64> {
+        (self.size > LINE_CAP).then(|| u64::try_from(self.size).unwrap_or(u64::MAX))
+    }
+
     /// Reads the next event into `value`; `false` at the end of the input.
     fn next(&mut self, reader: &mut impl BufRead) -> io::Result<bool> {
         self.value.clear();
         self.started = false;
+        self.size = 0;
         while let Some(&byte) = self.carry.get(self.at) {
             self.at += 1;
             if self.take(byte) {
@@ -386,6 +424,7 @@ impl Splitter {
 
     fn keep(&mut self, byte: u8) {
         self.started = true;
+        self.size += 1;
         if self.value.len() < LINE_CAP {
             self.value.push(byte);
         }
@@ -482,19 +521,45 @@ impl Splitter {
 
 pub use crate::limits::LINE_CAP;
 
-/// Appends the next line that is not blank to `out` after `start`, without its line ending;
-/// `false` at the end of the input.
-fn next_line(reader: &mut impl BufRead, out: &mut Vec<u8>, start: usize) -> io::Result<bool> {
+/// What reading a line found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LineRead {
+    /// The end of the input.
+    End,
+    /// A whole line.
+    Whole,
+    /// A line of this size, of which only the first [`LINE_CAP`] bytes were kept.
+    Cut(u64),
+}
+
+impl LineRead {
+    fn cut(self) -> Option<u64> {
+        match self {
+            LineRead::Cut(size) => Some(size),
+            LineRead::End | LineRead::Whole => None,
+        }
+    }
+}
+
+/// Appends the next line that is not blank to `out` after `start`, without its line ending.
+fn next_line(reader: &mut impl BufRead, out: &mut Vec<u8>, start: usize) -> io::Result<LineRead> {
     loop {
         out.truncate(start);
-        if read_line(reader, out, LINE_CAP)? == 0 {
-            return Ok(false);
+        let total = read_line(reader, out, LINE_CAP)?;
+        if total == 0 {
+            return Ok(LineRead::End);
         }
         let kept = trim_line_end(out.get(start..).unwrap_or_default()).len();
         out.truncate(start + kept);
         let line = out.get(start..).unwrap_or_default();
         if !line.iter().all(u8::is_ascii_whitespace) {
-            return Ok(true);
+            // The line ending is not part of the line's size.
+            let size = total.saturating_sub(1);
+            return Ok(if size > LINE_CAP {
+                LineRead::Cut(u64::try_from(size).unwrap_or(u64::MAX))
+            } else {
+                LineRead::Whole
+            });
         }
     }
 }

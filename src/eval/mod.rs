@@ -139,17 +139,7 @@ impl<'c> Evaluator<'c> {
 
     fn reference(&self, event: &[u8], index: u64, trace: Option<&mut Trace>) -> Decision<'c> {
         if event.len() > self.max_event_bytes {
-            return unreadable(
-                index,
-                eval::EVENT_TOO_LARGE,
-                String::new(),
-                format!(
-                    "the event is {} bytes, more than the limit of {}",
-                    event.len(),
-                    self.max_event_bytes
-                ),
-                "split or trim the event at its producer, or raise the limit (`--max-event-bytes`)",
-            );
+            return self.too_large(event.len() as u64, index);
         }
         match parse::parse(event) {
             Ok(value) => self.decide_value(&value, index, trace),
@@ -173,6 +163,23 @@ impl<'c> Evaluator<'c> {
                 "send each key once; JSON readers disagree on which of two values wins",
             ),
         }
+    }
+
+    /// The decision for an event of `size` bytes over the size limit, which the input kept only
+    /// part of (a line longer than [`LINE_CAP`]): the reject [`Evaluator::evaluate`] gives a
+    /// large event, with the event's real size.
+    #[must_use]
+    pub fn too_large(&self, size: u64, index: u64) -> Decision<'c> {
+        unreadable(
+            index,
+            eval::EVENT_TOO_LARGE,
+            String::new(),
+            format!(
+                "the event is {size} bytes, more than the limit of {}",
+                self.max_event_bytes
+            ),
+            "split or trim the event at its producer, or raise the limit (`--max-event-bytes`)",
+        )
     }
 
     /// The same evaluator with another event size limit (default [`MAX_EVENT_BYTES`]).

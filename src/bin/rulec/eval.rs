@@ -10,7 +10,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use rulec::catalog::EventType;
-use rulec::eval::{Context, Decision, Engine, Evaluator, EventReader, InputForm, Verdict};
+use rulec::eval::{
+    Context, Decision, Engine, Evaluator, EventReader, InputForm, LINE_CAP, Verdict,
+};
 
 use crate::cli::{EvalArgs, EventTypeArg, FAILED, FailOn, InputArg, OK, USAGE};
 use crate::load;
@@ -288,8 +290,22 @@ fn evaluate_stream<W: Write>(
 ) -> Result<(), Failure> {
     let mut events = EventReader::with_form(reader, form);
     while let Some(event) = events.next_event().map_err(Failure::Input)? {
-        let decision = evaluator.evaluate(event, sink.tally.total());
-        sink.accept(event, &decision)?;
+        let index = sink.tally.total();
+        if event.len() >= LINE_CAP / 2 {
+            // Perhaps cut at the line cap: the reader says so once the event is let go.
+            let kept = event.to_vec();
+            let decision = match events.cut_size() {
+                Some(size) => {
+                    cut_warning(index, size, sink.dead_letter.is_some());
+                    evaluator.too_large(size, index)
+                }
+                None => evaluator.evaluate(&kept, index),
+            };
+            sink.accept(&kept, &decision)?;
+        } else {
+            let decision = evaluator.evaluate(event, index);
+            sink.accept(event, &decision)?;
+        }
         // Before a read that may wait (a live stream), what was decided goes out.
         if !events.input_pending() {
             sink.out.flush().map_err(Failure::Output)?;
@@ -298,11 +314,25 @@ fn evaluate_stream<W: Write>(
     Ok(())
 }
 
+/// Says that an event was longer than rulec keeps of a line, so its dead letter is only its
+/// start.
+fn cut_warning(index: u64, size: u64, dead_letter: bool) {
+    if dead_letter {
+        eprintln!(
+            "warning: event {index} is {size} bytes, more than the {} rulec keeps of one line: its dead letter holds only its first {} bytes",
+            rulec::eval::LINE_CAP,
+            rulec::eval::LINE_CAP
+        );
+    }
+}
+
 /// Events read into one buffer, back to back.
 #[derive(Default)]
 struct Batch {
     text: Vec<u8>,
     ends: Vec<usize>,
+    /// The events cut at the line cap: their position in the batch and their real size.
+    cuts: Vec<(usize, u64)>,
 }
 
 impl Batch {
@@ -319,6 +349,13 @@ impl Batch {
     fn clear(&mut self) {
         self.text.clear();
         self.ends.clear();
+        self.cuts.clear();
+    }
+
+    /// The real size of event `i` when it was cut at the line cap.
+    fn cut(&self, i: usize) -> Option<u64> {
+        let at = self.cuts.binary_search_by_key(&i, |(j, _)| *j).ok()?;
+        self.cuts.get(at).map(|(_, size)| *size)
     }
 
     /// Reads up to [`BATCH`] events or [`BATCH_BYTES`] bytes, whichever comes first. On an
@@ -328,6 +365,9 @@ impl Batch {
         while self.ends.len() < BATCH && self.text.len() < BATCH_BYTES {
             if !events.next_event_into(&mut self.text)? {
                 break;
+            }
+            if let Some(size) = events.cut_size() {
+                self.cuts.push((self.ends.len(), size));
             }
             self.ends.push(self.text.len());
         }
@@ -356,7 +396,11 @@ impl Share {
         first: u64,
     ) {
         for i in events {
-            let decision = evaluator.evaluate(batch.event(i), first + i as u64);
+            let index = first + i as u64;
+            let decision = match batch.cut(i) {
+                Some(size) => evaluator.too_large(size, index),
+                None => evaluator.evaluate(batch.event(i), index),
+            };
             self.push(i, &decision);
         }
         self.done = true;
