@@ -155,3 +155,18 @@ fn yaml_merge_keys_in_a_case_are_applied() {
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(stdout.contains("3 passed, 0 failed"), "{stdout}");
 }
+
+#[test]
+fn fields_that_actions_share_are_one_coverage_item_each() {
+    let text = "envelope { action: string }\nschema common { a?: string\n b?: string\n c?: string }\nservice svc \"S\" {\n  management x.read \"r\"\n  management y.read \"r\"\n  management z.read \"r\"\n  fields x.read, y.read, z.read { use common }\n}\n";
+    let catalog = rulec::Catalog::compile(vec![rulec::Source::new("s.rules", text)]).unwrap();
+    let coverage = rulec::suite::Coverage::of(&catalog);
+    let fields = coverage
+        .categories
+        .iter()
+        .find(|c| c.name == "fields")
+        .unwrap();
+    let labels: Vec<&str> = fields.items.iter().map(|i| i.label.as_str()).collect();
+    assert_eq!(labels.len(), 4, "{labels:?}");
+    assert!(labels.contains(&"svc.x.read and 2 more: `a`"), "{labels:?}");
+}

@@ -85,8 +85,8 @@ pub struct Coverage {
 /// The position of each catalog item among its category's items.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Slots {
-    /// Per owner (the envelope, then each action): per field, its item, its first enum
-    /// member's item and its first pattern's item.
+    /// Per owner (the envelope, then each distinct field list of actions): per field, its item,
+    /// its first enum member's item and its first pattern's item.
     fields: Vec<Vec<FieldSlots>>,
     /// Per service: the item of its first override.
     overrides: Vec<usize>,
@@ -170,9 +170,30 @@ impl Coverage {
         slots
             .fields
             .push(field_items("envelope", catalog.envelope(), &mut fields));
+        // Actions whose fields come from the same declarations share one field list: its
+        // fields are items once, not once per action.
+        let mut sharing: Vec<Vec<&str>> = Vec::new();
         for action in catalog.actions() {
-            let own = field_items(&action.name, catalog.fields(action), &mut fields);
-            slots.fields.push(own);
+            let set = action.field_set as usize;
+            if sharing.len() <= set {
+                sharing.resize_with(set + 1, Vec::new);
+            }
+            if let Some(names) = sharing.get_mut(set) {
+                names.push(&action.name);
+            }
+        }
+        for names in &sharing {
+            let owner = match names.as_slice() {
+                [one] => (*one).to_owned(),
+                [first, rest @ ..] => format!("{first} and {} more", rest.len()),
+                [] => String::new(),
+            };
+            let list = names
+                .first()
+                .and_then(|name| catalog.action_id(name))
+                .and_then(|id| catalog.action(id))
+                .map_or(&[][..], |a| catalog.fields(a));
+            slots.fields.push(field_items(&owner, list, &mut fields));
         }
         let conditionals = catalog
             .conditionals()
@@ -233,7 +254,10 @@ impl Coverage {
         for hit in &trace.fields {
             let owner = match hit.owner {
                 Owner::Envelope => 0,
-                Owner::Action(action) => action.index() + 1,
+                Owner::Action(action) => match catalog.action(action) {
+                    Some(action) => action.field_set as usize + 1,
+                    None => continue,
+                },
             };
             let Some(slots) = self.slots.fields.get(owner).and_then(|f| f.get(hit.field)) else {
                 continue;
