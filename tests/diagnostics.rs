@@ -280,3 +280,18 @@ fn a_load_error_lists_its_diagnostics_and_its_debug_form_stays_short() {
     assert_eq!(rulec::ViolationLevel::Warning.to_string(), "warning");
     assert_eq!(rulec::EventType::Data.to_string(), "data");
 }
+
+#[test]
+fn an_action_without_an_event_type_stays_declared_for_what_names_it() {
+    let text = "service container-registry \"Container Registry\" {\n  collect management, data\n  group auth \"Auth\" {\n    action auth.get \"Check.\"\n  }\n  fields auth.get {\n    requestData.x?: string\n  }\n}\n";
+    let mut checker = rulec::Checker::new();
+    checker.add(rulec::Source::new("met.rules", text));
+    let result = checker.check();
+    let codes: Vec<String> = result
+        .diagnostics
+        .list()
+        .iter()
+        .map(|d| code_of(d))
+        .collect();
+    assert_eq!(codes, ["rules::missing_event_type"]);
+}

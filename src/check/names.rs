@@ -308,12 +308,28 @@ impl<'a> CheckState<'a> {
                 None => format!("write `management {relative}` or `data {relative}`"),
             };
             self.report(CheckError::MissingEventType {
-                name: full,
+                name: full.clone(),
                 span: action.flag.span.to(action.name.span).into(),
                 help,
             });
+            // Still declared (with a stand-in type: the catalog is not built while an error
+            // stands), so that what names it does not report an unknown action on top.
+            self.declare_action(actions, id, group, action, full, EventType::Management);
             return;
         };
+        self.declare_action(actions, id, group, action, full, event_type);
+    }
+
+    /// Declares an action, or reports it declared twice.
+    fn declare_action(
+        &mut self,
+        actions: &mut Actions<'a>,
+        id: ServiceId,
+        group: Option<(u32, &ast::Group)>,
+        action: &ast::Action,
+        full: String,
+        event_type: EventType,
+    ) {
         if let Some(first) = actions.by_name.get(&full) {
             self.report(CheckError::DuplicateAction {
                 name: full,
