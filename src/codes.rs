@@ -59,6 +59,7 @@ registry! {
         confusable_character => CONFUSABLE_CHARACTER, error, "a Unicode character that looks like an ASCII one";
         hidden_character => HIDDEN_CHARACTER, error, "a character that reorders or hides text, outside comments, strings and patterns";
         hidden_text => HIDDEN_TEXT, warning, "a character that reorders or hides text, in a comment, a string or a pattern";
+        undeclared_path => UNDECLARED_PATH, warning, "a path compared in a `when` condition that no field declares";
         duplicate_action => DUPLICATE_ACTION, error, "an action declared twice, in one file or two";
         duplicate_declaration => DUPLICATE_DECLARATION, error, "a service, type, schema, location, target, route or group declared twice";
         unknown_action => UNKNOWN_ACTION, error, "a reference to an action that is not declared";

@@ -81,6 +81,17 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    /// A path compared in a `when` condition that no field declares.
+    #[error("`{path}` is compared, but no field declares it")]
+    #[diagnostic(code(rules::undeclared_path), severity(Warning))]
+    UndeclaredPath {
+        path: String,
+        #[label("not declared in the envelope, a `fields` block or a schema")]
+        span: SourceSpan,
+        #[help]
+        help: String,
+    },
+
     /// The same action declared twice.
     #[error("action `{name}` is declared twice")]
     #[diagnostic(

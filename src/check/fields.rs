@@ -210,6 +210,7 @@ impl<'a> CheckState<'a> {
                     if !self.check_path(path) {
                         continue;
                     }
+                    self.compared.push((path.node.clone(), path.span));
                     comparisons.push(Comparison {
                         path: path.node.clone(),
                         equal: *equal,
@@ -245,6 +246,56 @@ impl<'a> CheckState<'a> {
 
     /// Reports a field path declared differently twice for one action, or declared below a
     /// field that is not an object. Each pair of declarations is reported once.
+    /// Warns about a path compared in a `when` condition that no field declares (the envelope,
+    /// a `fields` block, a schema or a conditional's fields), as a typo would be: such a
+    /// comparison never sees a value the catalog knows.
+    pub(super) fn undeclared_paths(
+        &mut self,
+        envelope: &[FieldDecl],
+        actions: &Actions<'_>,
+        conditionals: &[Conditional],
+    ) {
+        let mut declared: BTreeSet<String> = BTreeSet::new();
+        declared.extend(envelope.iter().map(|d| d.rule.path.clone()));
+        for draft in actions.by_name.values() {
+            declared.extend(draft.fields.iter().map(|d| d.rule.path.clone()));
+        }
+        for conditional in conditionals {
+            declared.extend(conditional.fields.iter().map(|f| f.path.clone()));
+        }
+        for fields in self.schema_fields.values() {
+            declared.extend(fields.iter().map(|d| d.rule.path.clone()));
+        }
+        // `action` is always read, and a prefix of a declared path names an object that is.
+        let known = |path: &str| {
+            path == "action"
+                || declared
+                    .range::<str, _>((std::ops::Bound::Included(path), std::ops::Bound::Unbounded))
+                    .next()
+                    .is_some_and(|d| {
+                        d == path
+                            || d.strip_prefix(path)
+                                .is_some_and(|rest| rest.starts_with('.'))
+                    })
+        };
+        let unknown: Vec<(String, Span)> = self
+            .compared
+            .iter()
+            .filter(|(path, _)| !known(path))
+            .cloned()
+            .collect();
+        for (path, span) in unknown {
+            let help = suggestion::did_you_mean(&path, declared.iter().map(String::as_str), || {
+                "declare the field in the envelope or a `fields` block, or correct the path".into()
+            });
+            self.report(CheckError::UndeclaredPath {
+                path,
+                span: span.into(),
+                help,
+            });
+        }
+    }
+
     pub(super) fn check_conflicts(&mut self, envelope: &[FieldDecl], actions: &Actions<'_>) {
         let mut reported: HashSet<(Span, Span)> = HashSet::new();
         // Actions with the same declarations have the same conflicts: check each list once,

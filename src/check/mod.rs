@@ -366,6 +366,8 @@ struct CheckState<'a> {
     incomplete: bool,
     /// Whether a chain past the nesting limit was reported.
     too_deep: bool,
+    /// The paths compared in `when` conditions, where they are written.
+    compared: Vec<(String, Span)>,
     errors: Vec<CheckError>,
     types: BTreeMap<&'a str, Declared<'a, ast::TypeDecl>>,
     schemas: BTreeMap<&'a str, Declared<'a, ast::SchemaDecl>>,
@@ -382,6 +384,7 @@ impl<'a> CheckState<'a> {
             sources,
             incomplete,
             too_deep: false,
+            compared: Vec::new(),
             errors: Vec::new(),
             types: BTreeMap::new(),
             schemas: BTreeMap::new(),
@@ -427,6 +430,7 @@ impl<'a> CheckState<'a> {
         let envelope = self.envelope(&items);
         let conditionals = self.attach_fields(&items, &mut actions);
         self.check_conflicts(&envelope, &actions);
+        self.undeclared_paths(&envelope, &actions, &conditionals);
         let routes::CheckedRoutes {
             targets,
             routes,
