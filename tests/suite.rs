@@ -170,3 +170,60 @@ fn fields_that_actions_share_are_one_coverage_item_each() {
     assert_eq!(labels.len(), 4, "{labels:?}");
     assert!(labels.contains(&"svc.x.read and 2 more: `a`"), "{labels:?}");
 }
+
+#[test]
+fn filter_runs_only_the_matching_cases_and_formats_are_json_and_junit() {
+    let (code, stdout, _) = rulec(
+        &["test", "rules", "--filter", "cloudant.test.yaml ::"],
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+    );
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .filter(|l| l.starts_with("test "))
+            .all(|l| l.contains("cloudant.test.yaml")),
+        "{stdout}"
+    );
+    let (code, _, stderr) = rulec(
+        &["test", "rules", "--filter", "no such case"],
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+    );
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("no test case matches `no such case`"),
+        "{stderr}"
+    );
+
+    let cases = format!(
+        "cases:\n  - name: a <pull> & \"more\"\n    event: {PULL}\n    expect: {{verdict: route}}\n  - name: wrong\n    event: {PULL}\n    expect: {{verdict: drop}}\n"
+    );
+    let dir = scratch("formats", &cases);
+    let (code, stdout, _) = rulec(&["test", ".", "--format", "json"], &dir);
+    assert_eq!(code, 1);
+    let document: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(document["summary"]["passed"], 1);
+    assert_eq!(document["summary"]["failed"], 1);
+    assert_eq!(document["results"][1]["passed"], false);
+    assert!(
+        document["results"][1]["failures"][0]
+            .as_str()
+            .unwrap()
+            .contains("verdict")
+    );
+    let (code, stdout, _) = rulec(&["test", ".", "--format", "junit"], &dir);
+    assert_eq!(code, 1);
+    assert!(stdout.starts_with("<?xml"), "{stdout}");
+    assert!(
+        stdout.contains("<testsuites name=\"rulec test\" tests=\"2\" failures=\"1\">"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("name=\"a &lt;pull&gt; &amp; &quot;more&quot;\"/>"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("<failure message=\"verdict: expected `drop`, got `route`\">"),
+        "{stdout}"
+    );
+}

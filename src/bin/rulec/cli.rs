@@ -256,6 +256,23 @@ pub(crate) struct TestArgs {
     /// Fail when the cases exercise less than this percentage of those items.
     #[arg(long, value_name = "PERCENT")]
     pub(crate) min_coverage: Option<f64>,
+    /// Run only the cases whose name, or `FILE :: NAME`, contains this text.
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) filter: Option<String>,
+    /// How to print the results.
+    #[arg(long, value_enum, default_value_t = TestFormat::Human)]
+    pub(crate) format: TestFormat,
+}
+
+/// Output formats of `rulec test`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum TestFormat {
+    /// One line per case, what differed, coverage and a summary, on stdout.
+    Human,
+    /// One JSON document on stdout: `{"results": [...], "summary": {...}}`.
+    Json,
+    /// `JUnit` XML on stdout, one test suite per suite file, for CI test reports.
+    Junit,
 }
 
 /// `rulec explain`

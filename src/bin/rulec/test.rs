@@ -4,7 +4,11 @@ use std::path::{Path, PathBuf};
 
 use rulec::suite::{self, Coverage, Report};
 
-use crate::cli::{FAILED, OK, TestArgs};
+use std::fmt::Write as _;
+
+use serde_json::json;
+
+use crate::cli::{FAILED, OK, TestArgs, TestFormat};
 use crate::{load, report};
 
 pub(crate) fn run(args: &TestArgs) -> u8 {
@@ -22,31 +26,163 @@ pub(crate) fn run(args: &TestArgs) -> u8 {
         Ok(catalog) => catalog,
         Err(code) => return code,
     };
-    let suites = match suite::load(&paths) {
+    let mut suites = match suite::load(&paths) {
         Ok(suites) => suites,
         Err(error) => return report::fatal(&error),
     };
-    let report = suite::run(&rulec::Engine::new(catalog), &suites);
-    print_results(&report);
-    if args.coverage {
-        print_coverage(&report.coverage);
+    if let Some(filter) = &args.filter {
+        for suite in &mut suites {
+            let file = suite.path.display().to_string();
+            suite
+                .cases
+                .retain(|c| format!("{file} :: {}", c.name).contains(filter.as_str()));
+        }
     }
+    let report = suite::run(&rulec::Engine::new(catalog), &suites);
     let failed = report.results.iter().filter(|r| !r.passed()).count();
     let passed = report.results.len() - failed;
     let percent = report.coverage.percent();
-    println!("coverage: {percent:.1}%");
-    println!("{passed} passed, {failed} failed");
+    match args.format {
+        TestFormat::Human => {
+            print_results(&report);
+            if args.coverage {
+                print_coverage(&report.coverage);
+            }
+            println!("coverage: {percent:.1}%");
+            println!("{passed} passed, {failed} failed");
+        }
+        TestFormat::Json => println!("{}", json(&report, args.coverage)),
+        TestFormat::Junit => print!("{}", junit(&report)),
+    }
     if let Some(minimum) = args.min_coverage.filter(|m| percent < *m) {
         eprintln!("error: coverage {percent:.1}% is below --min-coverage {minimum}%");
         return FAILED;
     }
     if failed > 0 || report.results.is_empty() {
         if report.results.is_empty() {
-            eprintln!("error: no test cases found (files named `*.test.yaml` next to the rules)");
+            match &args.filter {
+                Some(filter) => eprintln!("error: no test case matches `{filter}`"),
+                None => eprintln!(
+                    "error: no test cases found (files named `*.test.yaml` next to the rules)"
+                ),
+            }
         }
         return FAILED;
     }
     OK
+}
+
+/// The results as one JSON document: each case, with what differed, and the summary.
+fn json(report: &Report, with_items: bool) -> String {
+    let results: Vec<_> = report
+        .results
+        .iter()
+        .map(|r| {
+            json!({
+                "suite": r.path.display().to_string(),
+                "name": r.name,
+                "passed": r.passed(),
+                "failures": r.failures,
+            })
+        })
+        .collect();
+    let categories: Vec<_> = report
+        .coverage
+        .categories
+        .iter()
+        .map(|c| {
+            let missed: Option<Vec<&str>> = with_items.then(|| {
+                c.items
+                    .iter()
+                    .filter(|i| !i.covered)
+                    .map(|i| i.label.as_str())
+                    .collect()
+            });
+            json!({
+                "name": c.name,
+                "covered": c.covered(),
+                "items": c.items.len(),
+                "missed": missed,
+            })
+        })
+        .collect();
+    let failed = report.results.iter().filter(|r| !r.passed()).count();
+    let document = json!({
+        "results": results,
+        "summary": {
+            "passed": report.results.len() - failed,
+            "failed": failed,
+            "coverage": report.coverage.percent(),
+            "categories": categories,
+        },
+    });
+    serde_json::to_string_pretty(&document).unwrap_or_default()
+}
+
+/// The results as `JUnit` XML: a `testsuite` per suite file, a `testcase` per case, a `failure`
+/// with what differed.
+fn junit(report: &Report) -> String {
+    let mut by_suite: Vec<(String, Vec<&rulec::suite::CaseResult>)> = Vec::new();
+    for result in &report.results {
+        let file = result.path.display().to_string();
+        match by_suite.iter_mut().find(|(f, _)| *f == file) {
+            Some((_, cases)) => cases.push(result),
+            None => by_suite.push((file, vec![result])),
+        }
+    }
+    let failed = report.results.iter().filter(|r| !r.passed()).count();
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"rulec test\" tests=\"{}\" failures=\"{failed}\">\n",
+        report.results.len()
+    );
+    for (file, cases) in &by_suite {
+        let failures = cases.iter().filter(|c| !c.passed()).count();
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\">",
+            xml(file),
+            cases.len()
+        );
+        for case in cases {
+            let name = xml(&case.name);
+            if case.passed() {
+                let _ = writeln!(
+                    out,
+                    "    <testcase classname=\"{}\" name=\"{name}\"/>",
+                    xml(file)
+                );
+            } else {
+                let text = xml(&case.failures.join("\n"));
+                let first = xml(case.failures.first().map_or("", String::as_str));
+                let _ = write!(
+                    out,
+                    "    <testcase classname=\"{}\" name=\"{name}\">\n      <failure message=\"{first}\">{text}</failure>\n    </testcase>\n",
+                    xml(file)
+                );
+            }
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+/// Text escaped for XML attributes and content.
+fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // XML 1.0 has no other control characters than tab and line breaks.
+            c if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn print_results(report: &Report) {
