@@ -285,3 +285,15 @@ fn a_missing_rules_path_exits_2() {
     assert_eq!(run.stdout, "");
     assert!(run.stderr.contains("no-such-rules"), "{}", run.stderr);
 }
+
+#[test]
+fn a_directory_given_as_an_input_says_that_the_catalog_takes_rules() {
+    let run = rulec(&["eval", "rules", "examples/events.ndjson"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("write `rulec eval --rules rules"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.is_empty());
+}

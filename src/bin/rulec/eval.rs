@@ -133,6 +133,14 @@ pub(crate) fn run(args: &EvalArgs) -> u8 {
         InputArg::Ndjson => InputForm::Ndjson,
         InputArg::Json => InputForm::Json,
     };
+    if let Some(dir) = inputs.iter().find(|p| p.is_dir()) {
+        eprintln!(
+            "error: `{}` is a directory, not an input of events; to evaluate with the catalog in it, write `rulec eval --rules {} [FILE...]`",
+            dir.display(),
+            dir.display()
+        );
+        return USAGE;
+    }
     for input in inputs {
         let result = open(input).map(|reader| {
             let sink = Sink {
