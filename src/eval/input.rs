@@ -199,11 +199,7 @@ impl<R: BufRead> EventReader<R> {
     /// line when the buffer holds all of it, so that it can be lent without a copy.
     fn whole_line_in_buffer(&mut self) -> io::Result<Option<usize>> {
         loop {
-            let buffer = match self.reader.fill_buf() {
-                Ok(buffer) => buffer,
-                Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
-                Err(error) => return Err(error),
-            };
+            let buffer = fill(&mut self.reader)?;
             let Some(end) = memchr::memchr(b'\n', buffer) else {
                 return Ok(None);
             };
@@ -377,11 +373,7 @@ impl Splitter {
             }
         }
         loop {
-            let chunk = match reader.fill_buf() {
-                Ok(chunk) => chunk,
-                Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
-                Err(error) => return Err(error),
-            };
+            let chunk = fill(reader)?;
             if chunk.is_empty() {
                 // The end of the input ends the value, finished or not.
                 let due = std::mem::take(&mut self.due) || self.started;
@@ -564,6 +556,19 @@ fn next_line(reader: &mut impl BufRead, out: &mut Vec<u8>, start: usize) -> io::
     }
 }
 
+/// The reader's buffer, read into if empty; a read interrupted by a signal is tried again.
+fn fill(reader: &mut impl BufRead) -> io::Result<&[u8]> {
+    loop {
+        match reader.fill_buf() {
+            Ok(_) => break,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(error),
+        }
+    }
+    // What the first call read stays buffered: this one only lends it.
+    reader.fill_buf()
+}
+
 /// A line without its line ending (any run of `\n` and `\r` at its end).
 fn trim_line_end(line: &[u8]) -> &[u8] {
     let end = line
@@ -577,11 +582,7 @@ fn trim_line_end(line: &[u8]) -> &[u8] {
 fn read_line(reader: &mut impl BufRead, line: &mut Vec<u8>, cap: usize) -> io::Result<usize> {
     let mut total = 0;
     loop {
-        let chunk = match reader.fill_buf() {
-            Ok(chunk) => chunk,
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
-            Err(error) => return Err(error),
-        };
+        let chunk = fill(reader)?;
         if chunk.is_empty() {
             return Ok(total);
         }
