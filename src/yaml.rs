@@ -49,6 +49,7 @@ pub(crate) fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, YamlErr
     Ok(serde_yaml::from_slice(bytes)?)
 }
 
+#[cfg(feature = "yaml")]
 /// Refuses text whose flow brackets (`[`, `{`, outside quotes and comments) nest deeper than
 /// `limit`, with the line where they do. Block nesting needs indentation, which a file of a
 /// bounded size bounds.
