@@ -357,16 +357,10 @@ mod tests {
     use super::format;
     use crate::syntax;
 
-    /// Every `.rules` file under `dir`, recursively.
-    fn rules_files(dir: &Path, out: &mut Vec<PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                rules_files(&path, out);
-            } else if path.extension().is_some_and(|e| e == "rules") {
-                out.push(path);
-            }
-        }
+    /// Every `.rules` file under `dir`, recursively, as `rulec` finds them.
+    fn rules_files(dir: &Path) -> Vec<PathBuf> {
+        let is_rules = |p: &Path| p.extension().is_some_and(|e| e == "rules");
+        crate::source::files_under(dir, false, is_rules).unwrap()
     }
 
     /// The syntax tree of a text as a debug dump, without its spans.
@@ -379,9 +373,8 @@ mod tests {
     #[test]
     fn formatting_keeps_the_syntax_tree() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut files = Vec::new();
-        rules_files(&root.join("tests/fixtures"), &mut files);
-        rules_files(&root.join("rules"), &mut files);
+        let mut files = rules_files(&root.join("tests/fixtures"));
+        files.extend(rules_files(&root.join("rules")));
         let mut compared = 0;
         for path in files {
             let text = std::fs::read_to_string(&path).unwrap();
