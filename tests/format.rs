@@ -89,7 +89,10 @@ fn a_file_that_does_not_parse_is_not_formatted() {
     let text =
         std::fs::read_to_string(Path::new(ROOT).join("tests/fixtures/diagnostics/syntax.rules"));
     let error = format(&text.unwrap()).unwrap_err();
-    assert_eq!(error.to_string(), "expected a string, found end of line");
+    assert_eq!(
+        error.to_string(),
+        "expected a string after `image.tag`, found `data`"
+    );
 }
 
 #[test]

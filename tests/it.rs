@@ -34,6 +34,8 @@ mod layout;
 mod properties;
 #[path = "readme.rs"]
 mod readme;
+#[path = "recovery.rs"]
+mod recovery;
 #[path = "robustness.rs"]
 mod robustness;
 #[path = "sample.rs"]

@@ -9,7 +9,7 @@ mod names;
 mod routes;
 mod types;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use miette::Diagnostic;
@@ -245,24 +245,32 @@ impl Checker {
             .max_declarations
             .unwrap_or(crate::limits::MAX_DECLARATIONS);
         let mut declarations = 0;
+        // A file that did not parse whole leaves references into its broken parts unresolved.
+        let mut broken = false;
+        let mut unparsed = Unparsed::default();
         for (base, source) in self.sources.files() {
-            match syntax::parse(&source.text, base) {
-                Ok(file) => {
-                    hidden_characters(&source.text, base, &mut list);
-                    declarations += count_declarations(&file);
-                    if declarations > limit {
-                        list.push(CheckError::TooManyDeclarations {
-                            limit,
-                            span: Span::new(base, base + source.text.len().min(1)).into(),
-                        });
-                        break;
-                    }
-                    files.push(file);
-                }
-                Err(error) => list.push(CheckError::from(error)),
+            let parsed = syntax::parse_recovering(&source.text, base);
+            broken |= !parsed.errors.is_empty();
+            list.extend(parsed.errors.into_iter().map(CheckError::from));
+            for span in parsed.unparsed {
+                let text = self.sources.text(span);
+                let words = text.split(is_separator).filter(|w| !w.is_empty());
+                unparsed.words.extend(words.map(str::to_owned));
+                unparsed.spans.push(span);
             }
+            let file = parsed.file;
+            hidden_characters(&source.text, base, &mut list);
+            declarations += count_declarations(&file);
+            if declarations > limit {
+                list.push(CheckError::TooManyDeclarations {
+                    limit,
+                    span: Span::new(base, base + source.text.len().min(1)).into(),
+                });
+                break;
+            }
+            files.push(file);
         }
-        let mut cx = CheckState::new(&self.sources, !list.is_empty());
+        let mut cx = CheckState::new(&self.sources, broken, unparsed);
         let data = cx.run(&files);
         list.extend(cx.errors);
         list.sort_by_key(|d| primary_offset(d).unwrap_or(usize::MAX));
@@ -284,6 +292,11 @@ impl Checker {
             summary,
         }
     }
+}
+
+/// Whether `c` separates the words of a `.rules` text (names, paths, keywords).
+fn is_separator(c: char) -> bool {
+    c.is_whitespace() || "{}()[],:;=\"/?!|<>#".contains(c)
 }
 
 /// Reports the characters that reorder or hide text (the "Trojan Source" attack): errors
@@ -358,12 +371,24 @@ struct Declared<'a, T> {
     used: bool,
 }
 
+/// The text of the files that did not parse, which recovery skipped.
+#[derive(Default)]
+struct Unparsed {
+    /// Its words: an unresolved reference to one of them is not reported, as it may be
+    /// declared there.
+    words: HashSet<String>,
+    /// Where it is: a declaration around it may miss what was written there.
+    spans: Vec<Span>,
+}
+
 /// The state of one check: symbol tables and the errors found so far.
 struct CheckState<'a> {
     sources: &'a SourceSet,
-    /// Some file did not parse: references into it would be reported as unknown, so
-    /// unresolved-reference and unused-declaration reports are held back.
+    /// Some file did not parse whole, or a chain passed the nesting limit: unused-declaration
+    /// and coverage reports are held back.
     incomplete: bool,
+    /// The text that did not parse.
+    unparsed: Unparsed,
     /// Whether a chain past the nesting limit was reported.
     too_deep: bool,
     /// The paths compared in `when` conditions, where they are written.
@@ -379,10 +404,11 @@ struct CheckState<'a> {
 }
 
 impl<'a> CheckState<'a> {
-    fn new(sources: &'a SourceSet, incomplete: bool) -> Self {
+    fn new(sources: &'a SourceSet, incomplete: bool, unparsed: Unparsed) -> Self {
         Self {
             sources,
             incomplete,
+            unparsed,
             too_deep: false,
             compared: Vec::new(),
             errors: Vec::new(),
@@ -410,11 +436,36 @@ impl<'a> CheckState<'a> {
         self.incomplete = true;
     }
 
-    /// Reports a reference that did not resolve, unless some file failed to parse.
+    /// Reports a reference that did not resolve, unless a chain passed the nesting limit or
+    /// the name is written in text that did not parse.
     fn report_unresolved(&mut self, error: CheckError) {
-        if !self.incomplete {
+        let name = match &error {
+            CheckError::UnknownSchema { name, .. }
+            | CheckError::UnknownLocation { name, .. }
+            | CheckError::UnknownAction { name, .. }
+            | CheckError::UnknownTarget { name, .. }
+            | CheckError::UnknownType { name, .. } => name.as_str(),
+            _ => "",
+        };
+        let unparsed = |word: &String| {
+            name == word
+                || name
+                    .strip_suffix(word.as_str())
+                    .is_some_and(|s| s.ends_with('.'))
+                || (name.contains('*') && !word.is_empty())
+        };
+        if !self.too_deep && !self.unparsed.words.iter().any(unparsed) {
             self.errors.push(error);
         }
+    }
+
+    /// Whether a declaration (at `span`) holds text that did not parse: what it seems to lack
+    /// may be written there.
+    fn damaged(&self, span: Span) -> bool {
+        self.unparsed
+            .spans
+            .iter()
+            .any(|u| u.start < span.end && span.start < u.end)
     }
 
     fn text(&self, span: Span) -> &'a str {

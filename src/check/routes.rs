@@ -177,7 +177,7 @@ impl<'a> CheckState<'a> {
                 "shorten the name",
             );
         }
-        if route.rules.is_empty() {
+        if route.rules.is_empty() && !self.damaged(route.span) {
             self.limit(
                 route.name.span,
                 format!("route `{}` has no rules", route.name.node),

@@ -130,7 +130,7 @@ impl<'a> CheckState<'a> {
 
     fn enum_type(&mut self, members: &crate::source::Spanned<Vec<ast::EnumMember>>) -> Resolved {
         let mut resolved = Resolved::base(BaseType::String);
-        if members.node.is_empty() {
+        if members.node.is_empty() && !self.damaged(members.span) {
             self.report(CheckError::EmptyEnum {
                 span: members.span.into(),
             });

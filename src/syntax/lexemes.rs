@@ -23,8 +23,8 @@ pub(crate) struct Lexeme {
 
 /// Every comment, string and regex of `text`, in order.
 ///
-/// The text must parse: a `/` that starts no comment starts a regex, as the grammar admits `/`
-/// nowhere else outside strings and comments.
+/// A `/` that starts no comment starts a regex, as the grammar admits `/` nowhere else outside
+/// strings and comments; in text that does not parse, this is a good guess.
 pub(crate) fn scan(text: &str) -> Vec<Lexeme> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
@@ -62,13 +62,14 @@ pub(crate) fn scan(text: &str) -> Vec<Lexeme> {
 }
 
 /// The offset past a string or regex that opens at `start` with `close`: a backslash escapes
-/// the next byte; a string also ends at a line break (the parser would have refused it).
+/// the next byte; either also ends at a line break (the parser refuses one inside them, and
+/// recovery reads broken text with this scan).
 fn skip_quoted(bytes: &[u8], start: usize, close: u8) -> usize {
     let mut at = start + 1;
     while let Some(&byte) = bytes.get(at) {
         match byte {
             b'\\' => at += 1,
-            b'\n' if close == b'"' => return at,
+            b'\n' => return at,
             _ if byte == close => return at + 1,
             _ => {}
         }

@@ -17,12 +17,23 @@ use crate::vocab::{EventType, Level};
 /// Lowers the pairs of one file whose text starts at global offset `base`.
 pub(super) struct Lowerer {
     pub(super) base: usize,
+    /// The global offset where the text ends: a `}` that recovery added after the end of a
+    /// file is not part of any span.
+    pub(super) limit: usize,
 }
 
 impl Lowerer {
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let span = pair.as_span();
-        Span::new(self.base + span.start(), self.base + span.end())
+        self.at(span.start(), span.end())
+    }
+
+    /// The global span of `start..end`, offsets in the parsed text, within the text.
+    fn at(&self, start: usize, end: usize) -> Span {
+        Span::new(
+            (self.base + start).min(self.limit),
+            (self.base + end).min(self.limit),
+        )
     }
 
     /// The span of a pair from its start to the end of its last token: pest's span of a rule
@@ -34,7 +45,7 @@ impl Lowerer {
             .into_inner()
             .last()
             .map_or(pair.as_span().end(), |last| last.as_span().end());
-        Span::new(self.base + start, self.base + end)
+        self.at(start, end)
     }
 
     /// Like [`Self::tight_span`], for a rule that ends in a list (`names`): the list's own span
@@ -45,7 +56,7 @@ impl Lowerer {
         while let Some(child) = last.clone().into_inner().last() {
             last = child;
         }
-        Span::new(self.base + start, self.base + last.as_span().end())
+        self.at(start, last.as_span().end())
     }
 
     fn name(&self, pair: &Pair<'_, Rule>) -> Name {

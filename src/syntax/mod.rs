@@ -3,12 +3,14 @@
 mod error;
 pub(crate) mod lexemes;
 mod lower;
+mod recover;
 
 pub use error::SyntaxError;
 
 use pest::Parser as _;
 
 use crate::ast::File;
+use crate::source::Span;
 
 #[allow(
     missing_docs,
@@ -24,21 +26,46 @@ mod grammar {
 
 use grammar::{Rule, RulesParser};
 
-/// Parses the text of one file whose first byte sits at global offset `base`.
+/// Parses the text of one file whose first byte sits at global offset `base`; the first
+/// syntax error, if any.
 pub(crate) fn parse(text: &str, base: usize) -> Result<File, SyntaxError> {
-    let mut pairs = RulesParser::parse(Rule::file, text).map_err(|first| {
+    let parsed = parse_recovering(text, base);
+    match parsed.errors.into_iter().next() {
+        Some(first) => Err(first),
+        None => Ok(parsed.file),
+    }
+}
+
+/// A file parsed however broken it is.
+pub(crate) struct Parsed {
+    /// The declarations that parsed.
+    pub(crate) file: File,
+    /// Every syntax error, in order of position.
+    pub(crate) errors: Vec<SyntaxError>,
+    /// The text that was not read, as global spans: references to names written there are
+    /// not reported as unresolved.
+    pub(crate) unparsed: Vec<Span>,
+}
+
+/// Parses the text of one file whose first byte sits at global offset `base`, however broken:
+/// what parsed, every syntax error, and what was not read.
+pub(crate) fn parse_recovering(text: &str, base: usize) -> Parsed {
+    let Ok(mut pairs) = RulesParser::parse(Rule::file, text) else {
         // Syntax errors are worded from the attempts pest records only when asked to, at a
         // cost to every parse (about a third of it). So only a file with an error is parsed
         // again, with them. The switch is process-wide: it is turned on here and never off,
         // so that concurrent parses cannot take it from one another.
-        let error = if first.parse_attempts().is_some() {
-            first
-        } else {
-            pest::set_error_detail(true);
-            RulesParser::parse(Rule::file, text).err().unwrap_or(first)
-        };
-        error::from_pest(&error, text, base)
-    })?;
-    let file = pairs.next().ok_or_else(|| SyntaxError::empty(base))?;
-    Ok(lower::Lowerer { base }.file(file))
+        pest::set_error_detail(true);
+        return recover::parse(text, base);
+    };
+    let limit = base + text.len();
+    let file = pairs
+        .next()
+        .map(|file| lower::Lowerer { base, limit }.file(file))
+        .unwrap_or_default();
+    Parsed {
+        file,
+        errors: Vec::new(),
+        unparsed: Vec::new(),
+    }
 }
