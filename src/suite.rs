@@ -2,7 +2,13 @@
 //! expected, and which constraints the cases exercised.
 //!
 //! ```yaml
+//! bases:                                                     # optional: events cases extend
+//!   push: { action: container-registry.image.push, ... }
 //! cases:
+//!   - name: a failed push is routed too
+//!     extends: push
+//!     event: { outcome: failure, reason: null }              # merged in; null removes a key
+//!     expect: { verdict: route }
 //!   - name: a push from Dallas is routed
 //!     event: { action: container-registry.image.push, ... }   # or event_file: push.json
 //!     types: [management, data]                                # optional: enabled types
@@ -15,6 +21,7 @@
 
 mod coverage;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -34,11 +41,15 @@ pub struct Suite {
     pub path: PathBuf,
     /// Its cases, in order.
     pub cases: Vec<Case>,
+    /// The events its cases can extend, by name.
+    pub bases: BTreeMap<String, Value>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SuiteFile {
+    #[serde(default)]
+    bases: BTreeMap<String, Value>,
     cases: Vec<Case>,
 }
 
@@ -54,6 +65,11 @@ pub struct Case {
     /// The event, from a JSON file relative to the suite file.
     #[serde(default)]
     pub event_file: Option<PathBuf>,
+    /// The base event (a key of the suite's `bases`) that `event` is merged into, as a JSON
+    /// merge patch (RFC 7386): objects merge key by key, `null` removes a key, anything else
+    /// replaces.
+    #[serde(default)]
+    pub extends: Option<String>,
     /// The enabled event types (default: each service's defaults).
     #[serde(default)]
     pub types: Option<Vec<EventType>>,
@@ -122,7 +138,7 @@ pub enum SuiteError {
     #[diagnostic(
         code(suite::invalid),
         help(
-            "a suite is `cases:` with `name`, `event` or `event_file`, optional `types`, and `expect`"
+            "a suite is `cases:` with `name`, `event` or `event_file` (or `extends` a key of `bases:`), optional `types`, and `expect`"
         )
     )]
     Invalid {
@@ -187,6 +203,7 @@ fn read(path: &Path) -> Result<Suite, SuiteError> {
     Ok(Suite {
         path: path.to_owned(),
         cases: file.cases,
+        bases: file.bases,
     })
 }
 
@@ -258,12 +275,54 @@ pub fn run(engine: &Engine, suites: &[Suite]) -> Report {
 /// A case's event as bytes, decided as `rulec eval` decides a line: an event file verbatim
 /// (so duplicate keys and size limits apply), an inline event as its JSON.
 fn event(suite: &Suite, case: &Case) -> Result<Vec<u8>, String> {
+    let json = |event: &Value| {
+        serde_json::to_vec(event)
+            .map_err(|e| format!("the inline event cannot be written as JSON: {e}"))
+    };
+    if let Some(name) = &case.extends {
+        if case.event_file.is_some() {
+            return Err("`extends` takes its overrides as `event:`, not `event_file:`".into());
+        }
+        let Some(base) = suite.bases.get(name) else {
+            let known = suite.bases.keys().map(String::as_str);
+            let hint = crate::suggestion::did_you_mean(name, known, || {
+                "declare it under `bases:` at the top of the suite".into()
+            });
+            return Err(format!(
+                "`extends: {name}` names no base of this suite: {hint}"
+            ));
+        };
+        let mut event = base.clone();
+        if let Some(patch) = &case.event {
+            merge_patch(&mut event, patch);
+        }
+        return json(&event);
+    }
     match (&case.event, &case.event_file) {
-        (Some(event), None) => serde_json::to_vec(event)
-            .map_err(|e| format!("the inline event cannot be written as JSON: {e}")),
+        (Some(event), None) => json(event),
         (None, Some(file)) => read_event_file(suite, file),
         (Some(_), Some(_)) => Err("give `event` or `event_file`, not both".into()),
         (None, None) => Err("give the event inline (`event:`) or in a file (`event_file:`)".into()),
+    }
+}
+
+/// Applies a JSON merge patch (RFC 7386) to `target`.
+fn merge_patch(target: &mut Value, patch: &Value) {
+    let Value::Object(patch) = patch else {
+        patch.clone_into(target);
+        return;
+    };
+    if !target.is_object() {
+        *target = Value::Object(serde_json::Map::new());
+    }
+    if let Value::Object(target) = target {
+        for (key, value) in patch {
+            if value.is_null() {
+                target.remove(key);
+            } else {
+                merge_patch(target.entry(key.clone()).or_insert(Value::Null), value);
+            }
+        }
     }
 }
 

@@ -227,3 +227,43 @@ fn filter_runs_only_the_matching_cases_and_formats_are_json_and_junit() {
         "{stdout}"
     );
 }
+
+#[test]
+fn cases_extend_a_base_event_with_overrides() {
+    let cases = [
+        format!("bases:\n  pull: {PULL}\ncases:"),
+        "  - name: the base as it is\n    extends: pull".into(),
+        "    expect: {verdict: route, location: jp-tok, violations: []}".into(),
+        "  - name: a nested override and a removed key\n    extends: pull".into(),
+        "    event: {initiator: {host: {addressType: IPv5}}, message: null}".into(),
+        "    expect: {verdict: reject, violations: [eval::enum_mismatch, eval::missing_field]}"
+            .into(),
+        "  - name: the base is not changed by the case before\n    extends: pull".into(),
+        "    expect: {violations: []}".into(),
+        "  - name: a misspelled base\n    extends: pul\n    expect: {verdict: route}".into(),
+        "  - name: a base with an event file\n    extends: pull\n    event_file: pull.json".into(),
+        "    expect: {verdict: route}\n".into(),
+    ]
+    .join("\n");
+    let dir = scratch("extends", &cases);
+    let (code, stdout, _) = rulec(&["test", "cases.test.yaml"], &dir);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("the base as it is ... ok"), "{stdout}");
+    assert!(
+        stdout.contains("a nested override and a removed key ... ok"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("the base is not changed by the case before ... ok"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("`extends: pul` names no base of this suite: did you mean `pull`?"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("`extends` takes its overrides as `event:`, not `event_file:`"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("3 passed, 2 failed"), "{stdout}");
+}
