@@ -54,7 +54,7 @@ macro_rules! registry {
 registry! {
     rules {
         syntax => SYNTAX, error, "the text does not follow the grammar";
-        malformed_action => MALFORMED_ACTION, error, "an action name that is not `object.verb`";
+        malformed_action => MALFORMED_ACTION, error, "an action name that is not `object.verb` or `object.path.verb`";
         malformed_name => MALFORMED_NAME, error, "a name with characters it cannot have";
         confusable_character => CONFUSABLE_CHARACTER, error, "a Unicode character that looks like an ASCII one";
         hidden_character => HIDDEN_CHARACTER, error, "a character that reorders or hides text, outside comments, strings and patterns";

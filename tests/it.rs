@@ -4,6 +4,8 @@
 
 mod common;
 
+#[path = "action_names.rs"]
+mod action_names;
 #[path = "artifact.rs"]
 mod artifact;
 #[path = "cli.rs"]

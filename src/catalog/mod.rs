@@ -526,7 +526,15 @@ impl Catalog {
         let window = actions
             .get(at.saturating_sub(half).max(start)..(at + half).min(end))
             .unwrap_or_default();
-        crate::suggestion::closest(name, window.iter().map(|a| &*a.name))
+        crate::suggestion::closest(name, window.iter().map(|a| &*a.name)).or_else(|| {
+            // Object paths repeat a segment (`is.volume.volume.update`): a name that leaves
+            // the repeat out, or doubles one, is the same name collapsed.
+            let collapsed = collapse_repeats(name);
+            window
+                .iter()
+                .map(|a| &*a.name)
+                .find(|candidate| collapse_repeats(candidate) == collapsed)
+        })
     }
 
     /// An action by id.
@@ -665,6 +673,13 @@ pub fn glob_matches(pattern: &str, name: &str) -> bool {
         }
     }
     p.get(pi..).unwrap_or_default().iter().all(|&c| c == b'*')
+}
+
+/// The dot-separated segments of `name`, with each run of equal adjacent segments kept once.
+fn collapse_repeats(name: &str) -> Vec<&str> {
+    let mut segments: Vec<&str> = name.split('.').collect();
+    segments.dedup();
+    segments
 }
 
 #[cfg(test)]

@@ -38,6 +38,13 @@ pub(super) struct Actions<'a> {
 impl Actions<'_> {
     /// The full names of a service's actions (`service.` prefixed, so a range of the map),
     /// or of every action when `service` is `None`.
+    /// The name of the service that declared the action `name`.
+    pub(super) fn service_of(&self, name: &str) -> Option<&str> {
+        let service = self.by_name.get(name)?.action.service;
+        let (service, _) = self.services.get(service.index())?;
+        Some(service.name.as_str())
+    }
+
     pub(super) fn names_in(&self, service: Option<&str>) -> impl Iterator<Item = &String> {
         let prefix = service.map(|s| format!("{s}.")).unwrap_or_default();
         self.by_name

@@ -369,7 +369,7 @@ impl<'a> CheckState<'a> {
             let start = name.span.start as usize + offset;
             let dotted = text.replace(',', ".");
             let help = match dotted.strip_prefix(&format!("{service}.")) {
-                Some(relative) if relative.split('.').count() == 2 => format!(
+                Some(relative) if relative.split('.').count() >= 2 => format!(
                     "did you mean `{dotted}`? inside `service {service}` write it as `{relative}`"
                 ),
                 _ => format!("did you mean `{dotted}`?"),
@@ -386,8 +386,10 @@ impl<'a> CheckState<'a> {
                 "write `object.verb`, e.g. `image.push`".to_owned(),
             ))
         } else {
+            // `object.verb`, or an object path: `volume.volume.update`, or
+            // `load-balancer.listener.create`. A name that starts with its own service is the
+            // full name written where the local one belongs.
             match text.split('.').count() {
-                2 => None,
                 n if n > 2 && text.starts_with(&format!("{service}.")) => {
                     let relative = &text[service.len() + 1..];
                     Some((
@@ -396,11 +398,12 @@ impl<'a> CheckState<'a> {
                         format!("inside `service {service}` write `{relative}`"),
                     ))
                 }
-                n => Some((
+                1 => Some((
                     name.span,
-                    format!("{n} dot-separated part{}, 2 expected", if n == 1 { "" } else { "s" }),
-                    "write `object.verb` (the full name `service.object.verb` is formed from the service)".to_owned(),
+                    "1 dot-separated part, 2 or more expected".to_owned(),
+                    "write `object.verb` or `object.path.verb` (the full name `service.object.verb` is formed from the service)".to_owned(),
                 )),
+                _ => None,
             }
         };
         match problem {
@@ -437,13 +440,9 @@ impl<'a> CheckState<'a> {
                 None => r.node.clone(),
             };
             if full.contains('*') {
-                let own = |n: &str| match service {
-                    Some(s) => n
-                        .strip_prefix(s)
-                        .and_then(|r| r.strip_prefix('.'))
-                        .is_some_and(|r| r.split('.').count() == 2),
-                    None => true,
-                };
+                // Inside a service, its own actions only, not those of a child service
+                // (`is` and `is.vpc`) whose names share the prefix.
+                let own = |n: &str| service.is_none_or(|s| actions.service_of(n) == Some(s));
                 let matched: Vec<String> = actions
                     .names_in(service)
                     .filter(|n| own(n) && crate::catalog::glob_matches(&full, n))
@@ -492,7 +491,7 @@ fn allowed_characters(kind: &str) -> String {
             "lowercase letters, digits and `-`, like `eu-de` or `eu-de-1`"
         }
         "domain" => "letters, digits, `-` and `.`, like `jp.icr.io`",
-        "action" => "letters, digits, `-` and `_` in two parts, `object.verb`",
+        "action" => "letters, digits, `-` and `_` in two or more parts, `object.verb`",
         _ => "letters, digits, `-` and `_`",
     };
     let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
