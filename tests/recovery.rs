@@ -233,3 +233,47 @@ fn braces_that_never_pair_are_reported_a_bounded_number_of_times() {
     assert!(checked.diagnostics.list().len() <= 64 + 2_000 * 16);
     assert!(!checked.diagnostics.is_clean());
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+    /// Up to four random edits (a character of the grammar's punctuation, a keyword, a quote
+    /// or a line break inserted, or a run deleted) anywhere in a valid catalog: checking never
+    /// fails, every label is inside the text, and syntax errors are reported exactly when the
+    /// text does not parse.
+    #[test]
+    fn any_edit_is_checked_and_reported_exactly_when_the_text_breaks(
+        edits in proptest::collection::vec(
+            (0usize..4000, 0usize..12, 0usize..8),
+            1..5,
+        ),
+    ) {
+        let mut text = std::fs::read_to_string(Path::new(CORPUS).join("misspelled_use.rules"))
+            .unwrap()
+            .replace("uses storage-class", "use storage-class");
+        let pieces = ["{", "}", "\"", "/", ",", "->", "\n", "service ", "managment", ":", "?", ""];
+        for (at, piece, delete) in edits {
+            let mut at = at % (text.len() + 1);
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            let mut end = (at + delete).min(text.len());
+            while !text.is_char_boundary(end) {
+                end += 1;
+            }
+            text.replace_range(at..end, pieces.get(piece).copied().unwrap_or(""));
+        }
+        let checked = check(&[("edited.rules", &text)]);
+        let rendered = checked
+            .diagnostics
+            .render(&miette::GraphicalTheme::unicode_nocolor(), 100);
+        let parses = rulec::format::format(&text).is_ok();
+        proptest::prop_assert_eq!(parses, !rendered.contains("rules::syntax"), "{}\n{}", text, rendered);
+        for diagnostic in checked.diagnostics.list() {
+            let diagnostic: &dyn miette::Diagnostic = diagnostic;
+            for label in diagnostic.labels().into_iter().flatten() {
+                proptest::prop_assert!(label.offset() + label.len() <= text.len(), "{}", rendered);
+            }
+        }
+    }
+}

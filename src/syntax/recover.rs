@@ -511,7 +511,8 @@ impl Outline {
         if mistake.between || mistake.short.is_some() {
             return None;
         }
-        let line = self.line_start(mistake.token + (base - self.base)) - (base - self.base);
+        let part = base - self.base;
+        let line = self.line_start(mistake.token + part).saturating_sub(part);
         let first = line + text.get(line..)?.len() - text.get(line..)?.trim_start().len();
         let word: String = text
             .get(first..)?
