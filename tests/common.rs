@@ -80,3 +80,14 @@ fn run(output: std::process::Output) -> Run {
         stderr: String::from_utf8(output.stderr).expect("UTF-8 stderr"),
     }
 }
+
+/// The `.rules` files directly in `dir`, sorted.
+pub(crate) fn rules_files_in(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("a fixture directory")
+        .map(|e| e.expect("a readable fixture directory").path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "rules"))
+        .collect();
+    files.sort();
+    files
+}

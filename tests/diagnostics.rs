@@ -17,6 +17,8 @@ use rulec::codes::CODES;
 use rulec::source::Span;
 use rulec::{Checked, Checker, Source};
 
+use crate::common::rules_files_in;
+
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/diagnostics");
 
 /// Checks the files as one catalog, each named by its path relative to the fixtures directory,
@@ -50,13 +52,7 @@ fn report(checked: &Checked) -> String {
 
 /// Every `*.rules` fixture file, sorted.
 fn fixture_files() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(FIXTURES)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "rules"))
-        .collect();
-    files.sort();
-    files
+    rules_files_in(Path::new(FIXTURES))
 }
 
 /// Every directory fixture (several files checked as one catalog), sorted.
@@ -70,21 +66,10 @@ fn fixture_dirs() -> Vec<PathBuf> {
     dirs
 }
 
-/// The `.rules` files of a directory fixture, sorted.
-fn dir_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "rules"))
-        .collect();
-    files.sort();
-    files
-}
-
 /// Every fixture, file or directory, checked.
 fn every_fixture() -> Vec<(String, Checked)> {
     let files = fixture_files().into_iter().map(|f| vec![f]);
-    let dirs = fixture_dirs().into_iter().map(|d| dir_files(&d));
+    let dirs = fixture_dirs().into_iter().map(|d| rules_files_in(&d));
     files
         .chain(dirs)
         .map(|paths| (format!("{paths:?}"), check(&paths)))
@@ -108,7 +93,7 @@ fn each_directory_fixture_renders_its_diagnostics_across_files() {
     let dirs = fixture_dirs();
     assert!(!dirs.is_empty(), "no directory fixture");
     for dir in dirs {
-        let files = dir_files(&dir);
+        let files = rules_files_in(&dir);
         assert!(files.len() > 1, "{dir:?} should hold several .rules files");
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
         insta::assert_snapshot!(name, report(&check(&files)));

@@ -7,6 +7,8 @@
 use std::path::Path;
 
 use rulec::check::primary_offset;
+
+use crate::common::rules_files_in;
 use rulec::{Checked, Checker, Source};
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/syntax");
@@ -42,12 +44,7 @@ fn codes_and_lines(checked: &Checked) -> Vec<(String, usize)> {
 
 /// The corpus: each file says on its first line where its one mistake is.
 fn corpus() -> Vec<(String, String, usize)> {
-    let mut files: Vec<_> = std::fs::read_dir(CORPUS)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "rules"))
-        .collect();
-    files.sort();
+    let files = rules_files_in(Path::new(CORPUS));
     files
         .into_iter()
         .map(|path| {
