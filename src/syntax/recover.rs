@@ -28,8 +28,9 @@ const ITEM_KEYWORDS: &[&str] = &[
     "service", "type", "schema", "envelope", "when", "region", "target", "route", "default",
 ];
 
-/// Unclosed and stray braces, and unclosed strings, reported in one file; past them, braces are still paired, but
-/// silently: a person fixes the first few, and a hostile file stays cheap.
+/// Unclosed and stray braces and unclosed strings reported in one file; past them, braces are
+/// still paired and strings ended, silently: a person fixes the first few, and a hostile file
+/// stays cheap.
 const MAX_STRUCTURE_ERRORS: usize = 64;
 
 /// The keywords that start a statement inside a block, or a declaration.
