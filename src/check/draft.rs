@@ -36,8 +36,6 @@ pub(super) struct Actions<'a> {
 }
 
 impl Actions<'_> {
-    /// The full names of a service's actions (`service.` prefixed, so a range of the map),
-    /// or of every action when `service` is `None`.
     /// The name of the service that declared the action `name`.
     pub(super) fn service_of(&self, name: &str) -> Option<&str> {
         let service = self.by_name.get(name)?.action.service;
@@ -45,6 +43,8 @@ impl Actions<'_> {
         Some(service.name.as_str())
     }
 
+    /// The full names of a service's actions (`service.` prefixed, so a range of the map),
+    /// or of every action when `service` is `None`.
     pub(super) fn names_in(&self, service: Option<&str>) -> impl Iterator<Item = &String> {
         let prefix = service.map(|s| format!("{s}.")).unwrap_or_default();
         self.by_name

@@ -447,14 +447,17 @@ impl<'a> CheckState<'a> {
             | CheckError::UnknownType { name, .. } => name.as_str(),
             _ => "",
         };
-        let unparsed = |word: &String| {
+        // A glob may have matched what did not parse; a name, if it is written there (in full,
+        // or relative to its service).
+        let written = |word: &String| {
             name == word
                 || name
                     .strip_suffix(word.as_str())
                     .is_some_and(|s| s.ends_with('.'))
-                || (name.contains('*') && !word.is_empty())
         };
-        if !self.too_deep && !self.unparsed.words.iter().any(unparsed) {
+        let unparsed = !self.unparsed.words.is_empty()
+            && (name.contains('*') || self.unparsed.words.iter().any(written));
+        if !self.too_deep && !unparsed {
             self.errors.push(error);
         }
     }

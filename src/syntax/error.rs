@@ -134,7 +134,6 @@ pub(super) fn from_pest(
     let wants_block = expected.iter().any(|e| e == "`{`");
     let top_level = expected.iter().any(|e| e == "end of file");
     let rest = whole.get(offset..).unwrap_or("");
-    let (found, len) = found(rest);
     let keywords: Vec<&str> = expected.iter().flat_map(|e| keyword_of(e)).collect();
     let word = rest
         .split(|c: char| c.is_whitespace() || (c.is_ascii_punctuation() && c != '-'))
@@ -159,7 +158,7 @@ pub(super) fn from_pest(
         // What the user wrote next, as written: the parser may have been past blanked text.
         let offset = next_token(whole, previous.len());
         let rest = whole.get(offset..).unwrap_or("");
-        let (found, len) = self::found(rest);
+        let (found, len) = found(rest);
         // The parser took the token, and failed after it: it is not what is missing.
         let wanted = one_of(
             &expected
@@ -193,6 +192,7 @@ pub(super) fn from_pest(
             wanted,
         };
     }
+    let (found, len) = found(rest);
     Mistake {
         error: SyntaxError {
             message: format!("expected {wanted}, found {found}"),

@@ -146,11 +146,10 @@ impl Outline {
     }
 
     fn scan(text: &str, base: usize, by_indent: bool) -> Self {
-        let mut work = text.as_bytes().to_vec();
         let lexemes = lexemes::scan(text);
         let mut outline = Self {
             base,
-            work: Vec::new(),
+            work: text.as_bytes().to_vec(),
             partner: HashMap::new(),
             added: HashSet::new(),
             starts: vec![0],
@@ -163,8 +162,7 @@ impl Outline {
             unparsed: Vec::new(),
             unterminated: HashSet::new(),
         };
-        outline.repair_lexemes(text, &lexemes, &mut work);
-        outline.work = work;
+        outline.repair_lexemes(&lexemes);
         let skipped: HashMap<usize, usize> = lexemes
             .iter()
             .filter(|l| l.kind != Kind::Comment)
@@ -217,51 +215,46 @@ impl Outline {
 
     /// Blanks the comments of `work`, and reports and ends each string or pattern its line
     /// ends inside.
-    fn repair_lexemes(&mut self, text: &str, lexemes: &[lexemes::Lexeme], work: &mut [u8]) {
+    fn repair_lexemes(&mut self, lexemes: &[lexemes::Lexeme]) {
         for lexeme in lexemes {
-            let bytes = work.get_mut(lexeme.start..lexeme.end).unwrap_or_default();
-            match lexeme.kind {
-                Kind::Comment => {
-                    for byte in bytes.iter_mut().filter(|b| **b != b'\n') {
-                        *byte = b' ';
-                    }
+            let range = lexeme.start..lexeme.end;
+            if lexeme.kind == Kind::Comment {
+                let bytes = self.work.get_mut(range).unwrap_or_default();
+                for byte in bytes.iter_mut().filter(|b| **b != b'\n') {
+                    *byte = b' ';
                 }
-                // A string or pattern the line ends inside: reported, and ended at its last
-                // character so that the rest of its statement reads.
-                Kind::String | Kind::Regex => {
-                    let close = if lexeme.kind == Kind::String {
-                        b'"'
-                    } else {
-                        b'/'
-                    };
-                    let closed = bytes.len() > 1 && bytes.last() == Some(&close);
-                    if !closed {
-                        if self.errors.len() < MAX_STRUCTURE_ERRORS {
-                            self.errors.push(SyntaxError::unterminated(
-                                lexeme.kind == Kind::String,
-                                self.base + lexeme.start,
-                                self.base + lexeme.end,
-                            ));
-                        }
-                        let line = text.get(..lexeme.start).and_then(|t| t.rfind('\n'));
-                        self.unterminated.insert(line.map_or(0, |n| n + 1));
-                        // Braces after it mean its other quote is missing before it: the
-                        // quote is dropped and the line read as code. Otherwise it ends at
-                        // its last character (the last byte of an ASCII one).
-                        let last = bytes.len() - 1;
-                        if bytes.iter().any(|b| matches!(b, b'{' | b'}')) {
-                            if let Some(quote) = bytes.first_mut() {
-                                *quote = b' ';
-                            }
-                        } else if let Some(byte) = bytes.get_mut(last) {
-                            *byte = if last == 0 || !byte.is_ascii() {
-                                b' '
-                            } else {
-                                close
-                            };
-                        }
-                    }
+                continue;
+            }
+            // A string or pattern the line ends inside: reported, and ended so that the rest
+            // of its statement reads.
+            let string = lexeme.kind == Kind::String;
+            let close = if string { b'"' } else { b'/' };
+            let bytes = self.work.get(range.clone()).unwrap_or_default();
+            if bytes.len() > 1 && bytes.last() == Some(&close) {
+                continue;
+            }
+            // Braces after it mean its other quote is missing before it: the quote is dropped
+            // and the line read as code. Otherwise it ends at its last character (the last
+            // byte of an ASCII one).
+            let code = bytes.iter().any(|b| matches!(b, b'{' | b'}'));
+            if self.errors.len() < MAX_STRUCTURE_ERRORS {
+                let (start, end) = (self.base + lexeme.start, self.base + lexeme.end);
+                self.errors
+                    .push(SyntaxError::unterminated(string, start, end));
+            }
+            self.unterminated.insert(self.line_start(lexeme.start));
+            let bytes = self.work.get_mut(range).unwrap_or_default();
+            let last = bytes.len().saturating_sub(1);
+            if code {
+                if let Some(quote) = bytes.first_mut() {
+                    *quote = b' ';
                 }
+            } else if let Some(byte) = bytes.get_mut(last) {
+                *byte = if last == 0 || !byte.is_ascii() {
+                    b' '
+                } else {
+                    close
+                };
             }
         }
     }
