@@ -70,7 +70,7 @@ mod yaml;
 
 pub use artifact::LoadError;
 pub use catalog::Catalog;
-pub use check::{CheckError, Checked, Checker, Diagnostics, Summary};
+pub use check::{CheckError, Checked, Checker, Diagnostics, Origins, Summary};
 pub use eval::{
     Context, Decision, DropReason, Engine, Evaluator, Trace, Verdict, Violation, ViolationLevel,
 };

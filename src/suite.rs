@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::Value;
 
-pub use coverage::{Category, Coverage, Item};
+pub use coverage::{Category, Coverage, FileLines, Item, Line};
 
 use crate::catalog::EventType;
 use crate::eval::{Context, Decision, DropReason, Engine, Evaluator, Verdict};

@@ -267,3 +267,130 @@ fn cases_extend_a_base_event_with_overrides() {
     );
     assert!(stdout.contains("3 passed, 2 failed"), "{stdout}");
 }
+
+#[test]
+fn every_item_of_the_shipped_rules_is_located_on_its_declaration() {
+    let mut checker = rulec::Checker::new();
+    for source in rulec::source::read_sources(&[rules()]).unwrap() {
+        checker.add(source);
+    }
+    let checked = checker.check();
+    let catalog = checked.catalog.unwrap();
+    let mut coverage = rulec::suite::Coverage::of(&catalog);
+    coverage.locate(&checked.origins);
+    let sources = checked.diagnostics.sources();
+    for category in &coverage.categories {
+        for item in &category.items {
+            let Some(at) = item.at else {
+                assert_eq!(
+                    item.label, "global",
+                    "{}: {} has no place",
+                    category.name, item.label
+                );
+                continue;
+            };
+            let text = sources.text(at);
+            // The declaration names what the label names: the action's verb, the region, the
+            // field's last segment, the rule's arrow.
+            let word = match category.name {
+                "actions" => item.label.rsplit('.').next().unwrap().to_owned(),
+                "locations" => item.label.clone(),
+                "fields" | "enum members" | "patterns" => {
+                    let path = item.label.split('`').nth(1).unwrap();
+                    path.rsplit('.').next().unwrap().to_owned()
+                }
+                "route rules" if item.label == "default targets" => "default".to_owned(),
+                "route rules" => "->".to_owned(),
+                "location overrides" => "locate".to_owned(),
+                _ => "when".to_owned(),
+            };
+            assert!(
+                text.contains(&word),
+                "{}: {} at {text:?}",
+                category.name,
+                item.label
+            );
+        }
+    }
+}
+
+#[test]
+fn coverage_formats_mark_lines_of_the_rules_files() {
+    let cases = format!(
+        "cases:\n  - name: one pull\n    event: {PULL}\n    expect: {{verdict: route, location: jp-tok}}\n"
+    );
+    let dir = scratch("lcov", &cases);
+    let (code, stdout, stderr) = rulec(&["test", ".", "--coverage-format", "lcov"], &dir);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let lcov = std::fs::read_to_string(dir.join("lcov.info")).unwrap();
+    let registry = lcov
+        .split("end_of_record\n")
+        .find(|r| {
+            r.contains("SF:./container-registry.rules") || r.contains("SF:container-registry.rules")
+        })
+        .unwrap_or_else(|| panic!("{lcov}"));
+    let text = std::fs::read_to_string(dir.join("container-registry.rules")).unwrap();
+    let line_of = |needle: &str| 1 + text.lines().position(|l| l.contains(needle)).unwrap();
+    let hits = |line: usize| {
+        registry
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("DA:{line},")))
+            .map(|h| h.parse::<usize>().unwrap())
+    };
+    assert_eq!(hits(line_of("data image.pull ")), Some(1), "{registry}");
+    assert_eq!(hits(line_of("data image.push ")), Some(0), "{registry}");
+    let found: usize = field(registry, "LF:");
+    let hit: usize = field(registry, "LH:");
+    assert!(0 < hit && hit < found, "{registry}");
+    let lines = registry.lines().filter(|l| l.starts_with("DA:")).count();
+    assert_eq!(found, lines, "{registry}");
+
+    let (code, _, stderr) = rulec(
+        &[
+            "test",
+            ".",
+            "--coverage-format",
+            "cobertura",
+            "--coverage-output",
+            "c.xml",
+        ],
+        &dir,
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let xml = std::fs::read_to_string(dir.join("c.xml")).unwrap();
+    assert!(
+        xml.contains("filename=\"") && xml.contains("container-registry.rules\""),
+        "{xml}"
+    );
+    let pull = format!(
+        "<line number=\"{}\" hits=\"1\"",
+        line_of("data image.pull ")
+    );
+    assert!(xml.contains(&pull), "{xml}");
+
+    let artifact = dir.join("catalog.rulec");
+    let (code, _, stderr) = rulec(&["compile", ".", "-o", artifact.to_str().unwrap()], &dir);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = rulec(
+        &[
+            "test",
+            "cases.test.yaml",
+            "--rules",
+            "catalog.rulec",
+            "--coverage-format",
+            "lcov",
+        ],
+        &dir,
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("compiled artifact"), "{stderr}");
+}
+
+fn field(record: &str, key: &str) -> usize {
+    record
+        .lines()
+        .find_map(|l| l.strip_prefix(key))
+        .unwrap()
+        .parse()
+        .unwrap()
+}

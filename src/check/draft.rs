@@ -9,6 +9,8 @@ use crate::ast;
 use crate::catalog::{Action, FieldRule, Service, ServiceId};
 use crate::source::Span;
 
+use super::Origins;
+
 /// A field rule and where it was declared.
 #[derive(Debug, Clone)]
 pub(super) struct FieldDecl {
@@ -68,7 +70,11 @@ impl Actions<'_> {
 
     /// The services, the actions, and the actions' distinct field lists: actions whose
     /// fields come from the same declarations share one list.
-    pub(super) fn finish(self) -> (Vec<Service>, Vec<Action>, Vec<Arc<[FieldRule]>>) {
+    /// Records where the actions and the fields of each list are declared in `origins`.
+    pub(super) fn finish(
+        self,
+        origins: &mut Origins,
+    ) -> (Vec<Service>, Vec<Action>, Vec<Arc<[FieldRule]>>) {
         let services = self.services.into_iter().map(|(s, _)| s).collect();
         let mut sets: HashMap<Vec<Span>, u32> = HashMap::new();
         let mut field_sets: Vec<Arc<[FieldRule]>> = Vec::new();
@@ -76,9 +82,13 @@ impl Actions<'_> {
             .by_name
             .into_values()
             .map(|mut d| {
+                origins.actions.push(d.span);
                 d.action.conditionals = d.conditionals.into_boxed_slice();
                 let key: Vec<Span> = d.fields.iter().map(|f| f.span).collect();
                 d.action.field_set = *sets.entry(key).or_insert_with(|| {
+                    origins
+                        .field_sets
+                        .push(d.fields.iter().map(|f| f.span).collect());
                     field_sets.push(d.fields.into_iter().map(|f| f.rule).collect());
                     u32::try_from(field_sets.len() - 1).unwrap_or(u32::MAX)
                 });

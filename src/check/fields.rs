@@ -163,6 +163,8 @@ impl<'a> CheckState<'a> {
                 }
             }
             self.service_locations(&blocks, &mut built);
+            let overrides = std::mem::take(&mut self.override_spans);
+            self.origins.overrides.push(overrides);
             if let Some(slot) = actions.services.get_mut(index) {
                 slot.0 = built;
             }
@@ -237,6 +239,7 @@ impl<'a> CheckState<'a> {
             }
         }
         let head = self.text(when.span);
+        self.origins.conditionals.push(when.span);
         conditionals.push(Conditional {
             condition: head.strip_prefix("when").unwrap_or(head).trim().to_owned(),
             comparisons,

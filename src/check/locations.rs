@@ -239,6 +239,7 @@ impl<'a> CheckState<'a> {
             }
             overridden.insert(resolved.clone(), from.span);
             if let Some(to) = &to {
+                self.override_spans.push(locate.span);
                 service.overrides.push((resolved, to.clone()));
             }
         }

@@ -51,6 +51,34 @@ pub struct Checked {
     pub diagnostics: Diagnostics,
     /// What was checked, errors or not.
     pub summary: Summary,
+    /// Where the catalog's items are declared in the sources.
+    pub origins: Origins,
+}
+
+/// Where each item of a checked catalog is declared: spans into the sources of its
+/// [`Diagnostics`], in the catalog's own orders. Reports that point into the `.rules` files
+/// use it, such as test coverage in the LCOV and Cobertura formats; a compiled artifact keeps
+/// no sources, so it has none.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origins {
+    /// Per action, by [`crate::ActionId`] index: its declaration.
+    pub actions: Vec<Span>,
+    /// Per region, in [`Catalog::regions`] order: its declaration.
+    pub regions: Vec<Span>,
+    /// Per service, by [`crate::catalog::ServiceId`] index: per location override, its
+    /// `locate` line's source location.
+    pub overrides: Vec<Vec<Span>>,
+    /// Per envelope field: its field line.
+    pub envelope: Vec<Span>,
+    /// Per distinct field list of actions ([`crate::catalog::Action::field_set`]): per field,
+    /// its field line.
+    pub field_sets: Vec<Vec<Span>>,
+    /// Per conditional constraint: its `when` block.
+    pub conditionals: Vec<Span>,
+    /// Per route: per rule, its rule line.
+    pub route_rules: Vec<Vec<Span>>,
+    /// The `default targets` line.
+    pub default_targets: Option<Span>,
 }
 
 /// Counts of what a check saw, for the closing summary line.
@@ -273,6 +301,7 @@ impl Checker {
         let mut cx = CheckState::new(&self.sources, broken, unparsed);
         let data = cx.run(&files);
         list.extend(cx.errors);
+        let origins = cx.origins;
         list.sort_by_key(|d| primary_offset(d).unwrap_or(usize::MAX));
         let diagnostics = Diagnostics {
             sources: Arc::new(self.sources),
@@ -290,6 +319,7 @@ impl Checker {
             catalog,
             diagnostics,
             summary,
+            origins,
         }
     }
 }
@@ -401,6 +431,10 @@ struct CheckState<'a> {
     schema_stack: Vec<&'a str>,
     patterns: PatternCompiler,
     locations: locations::Table,
+    /// Where the catalog's items are declared, filled as they are built.
+    origins: Origins,
+    /// The `locate` sources of the service whose locations are being read.
+    override_spans: Vec<Span>,
 }
 
 impl<'a> CheckState<'a> {
@@ -419,6 +453,8 @@ impl<'a> CheckState<'a> {
             schema_stack: Vec::new(),
             patterns: PatternCompiler::default(),
             locations: locations::Table::default(),
+            origins: Origins::default(),
+            override_spans: Vec::new(),
         }
     }
 
@@ -491,7 +527,9 @@ impl<'a> CheckState<'a> {
             default_targets,
         } = self.routes(&items, &actions);
         self.report_unused();
-        let (services, actions, field_sets) = actions.finish();
+        let (services, actions, field_sets) = actions.finish(&mut self.origins);
+        self.origins.regions = self.locations.regions.iter().map(|(_, s)| *s).collect();
+        self.origins.envelope = envelope.iter().map(|d| d.span).collect();
         CatalogData {
             services,
             actions,

@@ -62,6 +62,7 @@ impl<'a> CheckState<'a> {
                     }
                     defaults = Some(d);
                     default_targets = self.target_refs(&d.targets, &ids);
+                    self.origins.default_targets = Some(d.span);
                     if default_targets.len() > event_routing::DEFAULT_TARGETS {
                         self.limit(
                             d.span,
@@ -186,6 +187,8 @@ impl<'a> CheckState<'a> {
             );
         }
         self.action_refs(&route.actions, None, actions);
+        let spans = route.rules.iter().map(|r| r.span).collect();
+        self.origins.route_rules.push(spans);
         let mut rules = Vec::new();
         let mut coverage = Coverage::default();
         for (index, rule) in route.rules.iter().enumerate() {

@@ -4,8 +4,12 @@
 //! The evaluator records what it exercised ([`Trace`]); this module only counts. Items are
 //! found by id (action, field position, conditional, route rule), never by label.
 
+use crate::Origins;
 use crate::catalog::{Catalog, FieldRule};
+use std::collections::BTreeMap;
+
 use crate::eval::{Owner, Trace};
+use crate::source::{SourceSet, Span};
 use crate::vocab::GLOBAL;
 
 /// One thing a case can exercise.
@@ -15,6 +19,8 @@ pub struct Item {
     pub label: String,
     /// Whether some case exercised it.
     pub covered: bool,
+    /// Where it is declared, once [`Coverage::locate`] was given the catalog's origins.
+    pub at: Option<Span>,
 }
 
 /// The items of one kind.
@@ -32,6 +38,26 @@ impl Category {
     pub fn covered(&self) -> usize {
         self.items.iter().filter(|i| i.covered).count()
     }
+}
+
+/// The located items of one source line, for line-based coverage reports (LCOV, Cobertura).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Line {
+    /// 1-based line number.
+    pub number: usize,
+    /// Items declared on it.
+    pub items: usize,
+    /// Of those, how many some case exercised.
+    pub covered: usize,
+}
+
+/// The located items of one source file, line by line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileLines {
+    /// The file's name, as the catalog was read.
+    pub file: String,
+    /// Its lines that declare an item, in order.
+    pub lines: Vec<Line>,
 }
 
 /// The kinds of item, in the order of [`Coverage::categories`].
@@ -100,6 +126,7 @@ struct Slots {
 struct FieldSlots {
     field: usize,
     members: usize,
+    member_count: usize,
     patterns: usize,
     pattern_count: usize,
 }
@@ -108,6 +135,7 @@ fn item(label: String) -> Item {
     Item {
         label,
         covered: false,
+        at: None,
     }
 }
 
@@ -121,6 +149,7 @@ fn field_items(owner: &str, fields: &[FieldRule], items: &mut [Vec<Item>; 3]) ->
             let slots = FieldSlots {
                 field: field_items.len(),
                 members: members.len(),
+                member_count: field.values.len(),
                 patterns: patterns.len(),
                 pattern_count: field.patterns.len(),
             };
@@ -233,6 +262,89 @@ impl Coverage {
                 .collect(),
             slots,
         }
+    }
+
+    /// Records where each item is declared ([`Item::at`]), from the origins the checker found
+    /// for this catalog. Each enum member and pattern is placed at its field's line; the
+    /// `global` location, declared by no line, stays without a place.
+    pub fn locate(&mut self, origins: &Origins) {
+        let mut places: Vec<(Kind, usize, Span)> = Vec::new();
+        let mut each = |kind: Kind, base: usize, spans: &[Span]| {
+            places.extend(spans.iter().enumerate().map(|(i, s)| (kind, base + i, *s)));
+        };
+        each(Kind::Actions, 0, &origins.actions);
+        each(Kind::Locations, 0, &origins.regions);
+        for (base, spans) in self.slots.overrides.iter().zip(&origins.overrides) {
+            each(Kind::Overrides, *base, spans);
+        }
+        each(Kind::Conditionals, 0, &origins.conditionals);
+        for (base, spans) in self.slots.rules.iter().zip(&origins.route_rules) {
+            each(Kind::RouteRules, *base, spans);
+        }
+        if let (Some(at), Some(span)) = (self.slots.defaults, origins.default_targets) {
+            each(Kind::RouteRules, at, &[span]);
+        }
+        let owners = std::iter::once(&origins.envelope).chain(&origins.field_sets);
+        for (fields, spans) in self.slots.fields.iter().zip(owners) {
+            for (slots, span) in fields.iter().zip(spans) {
+                each(Kind::Fields, slots.field, &[*span]);
+                for member in 0..slots.member_count {
+                    each(Kind::EnumMembers, slots.members + member, &[*span]);
+                }
+                for pattern in 0..slots.pattern_count {
+                    each(Kind::Patterns, slots.patterns + pattern, &[*span]);
+                }
+            }
+        }
+        for (kind, at, span) in places {
+            let item = self
+                .categories
+                .get_mut(kind as usize)
+                .and_then(|c| c.items.get_mut(at));
+            if let Some(item) = item {
+                item.at = Some(span);
+            }
+        }
+    }
+
+    /// The located items ([`Coverage::locate`]) by file and line, files in the order the
+    /// catalog read them. A line's items are those whose declaration starts on it.
+    #[must_use]
+    pub fn lines(&self, sources: &SourceSet) -> Vec<FileLines> {
+        let mut by_line: BTreeMap<(usize, usize), Line> = BTreeMap::new();
+        let mut names: BTreeMap<usize, &str> = BTreeMap::new();
+        let items = self.categories.iter().flat_map(|c| &c.items);
+        for item in items {
+            let Some(at) = item.at else { continue };
+            let offset = at.start as usize;
+            let (Some((base, _)), Some(position)) =
+                (sources.file_at(offset), sources.position(offset))
+            else {
+                continue;
+            };
+            names.insert(base, position.file);
+            let line = by_line.entry((base, position.line)).or_insert(Line {
+                number: position.line,
+                items: 0,
+                covered: 0,
+            });
+            line.items += 1;
+            line.covered += usize::from(item.covered);
+        }
+        let mut files: Vec<(usize, FileLines)> = Vec::new();
+        for ((base, _), line) in by_line {
+            match files.last_mut() {
+                Some((last, file)) if *last == base => file.lines.push(line),
+                _ => files.push((
+                    base,
+                    FileLines {
+                        file: names.get(&base).copied().unwrap_or_default().to_owned(),
+                        lines: vec![line],
+                    },
+                )),
+            }
+        }
+        files.into_iter().map(|(_, file)| file).collect()
     }
 
     fn mark(&mut self, kind: Kind, at: Option<usize>) {

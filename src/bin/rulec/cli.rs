@@ -262,6 +262,33 @@ pub(crate) struct TestArgs {
     /// How to print the results.
     #[arg(long, value_enum, default_value_t = TestFormat::Human)]
     pub(crate) format: TestFormat,
+    /// Also write the coverage, line by line in the `.rules` files, for CI tools (needs
+    /// `.rules` sources, not a compiled artifact).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub(crate) coverage_format: Option<CoverageFormat>,
+    /// Where `--coverage-format` writes [default: lcov.info for lcov, cobertura.xml for
+    /// cobertura]
+    #[arg(long, value_name = "FILE", requires = "coverage_format")]
+    pub(crate) coverage_output: Option<PathBuf>,
+}
+
+/// Coverage file formats of `rulec test`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum CoverageFormat {
+    /// LCOV tracefile (genhtml, Codecov, Coveralls, `SonarQube`).
+    Lcov,
+    /// Cobertura XML (GitLab, Jenkins, Azure `DevOps`).
+    Cobertura,
+}
+
+impl CoverageFormat {
+    /// The file written when `--coverage-output` is not given.
+    pub(crate) fn default_output(self) -> &'static str {
+        match self {
+            CoverageFormat::Lcov => "lcov.info",
+            CoverageFormat::Cobertura => "cobertura.xml",
+        }
+    }
 }
 
 /// Output formats of `rulec test`.

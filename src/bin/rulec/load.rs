@@ -3,7 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use rulec::{Catalog, Source, artifact, source};
+use rulec::source::SharedSources;
+use rulec::{Catalog, Checker, Source, artifact, source};
 
 use crate::cli::USAGE;
 use crate::report;
@@ -13,11 +14,26 @@ use crate::report;
 /// (`what`, e.g. "no tests run"); the error is the exit code: `errors` when the rules have
 /// errors (each subcommand keeps its contract), 2 when they cannot be read.
 pub(crate) fn catalog(paths: &[PathBuf], what: &str, errors: u8) -> Result<Catalog, u8> {
+    located(paths, what, errors).map(|(catalog, _)| catalog)
+}
+
+/// Where a catalog read from `.rules` files declares its items, and the sources they are in.
+pub(crate) struct Origins {
+    pub(crate) origins: rulec::Origins,
+    pub(crate) sources: SharedSources,
+}
+
+/// [`catalog`], with the origins of its items; none for an artifact, which keeps no sources.
+pub(crate) fn located(
+    paths: &[PathBuf],
+    what: &str,
+    errors: u8,
+) -> Result<(Catalog, Option<Origins>), u8> {
     let paths = or_default(paths);
     match paths.as_slice() {
-        [one] if artifact::is_artifact_path(one) => {
-            Catalog::load(one).map_err(|error| report::fatal(&error))
-        }
+        [one] if artifact::is_artifact_path(one) => Catalog::load(one)
+            .map(|catalog| (catalog, None))
+            .map_err(|error| report::fatal(&error)),
         _ => {
             if let Some(one) = paths.iter().find(|p| artifact::is_artifact_path(p)) {
                 eprintln!(
@@ -26,7 +42,8 @@ pub(crate) fn catalog(paths: &[PathBuf], what: &str, errors: u8) -> Result<Catal
                 );
                 return Err(USAGE);
             }
-            compile(sources(&paths)?, what).map_err(|_| errors)
+            let (catalog, origins) = check(sources(&paths)?, what).map_err(|_| errors)?;
+            Ok((catalog, Some(origins)))
         }
     }
 }
@@ -40,14 +57,29 @@ pub(crate) fn sources(paths: &[PathBuf]) -> Result<Vec<Source>, u8> {
 /// Compiles sources, or prints their diagnostics and says what was not done (`what`, e.g.
 /// "not compiled") and returns the exit code.
 pub(crate) fn compile(sources: Vec<Source>, what: &str) -> Result<Catalog, u8> {
-    Catalog::compile(sources).map_err(|diagnostics| {
+    check(sources, what).map(|(catalog, _)| catalog)
+}
+
+fn check(sources: Vec<Source>, what: &str) -> Result<(Catalog, Origins), u8> {
+    let mut checker = Checker::new();
+    for source in sources {
+        checker.add(source);
+    }
+    let checked = checker.check();
+    let diagnostics = checked.diagnostics;
+    let Some(catalog) = checked.catalog else {
         eprint!(
             "{}",
             diagnostics.render(&report::theme(), report::terminal_width())
         );
         eprintln!("error: {what}: {}", diagnostics.summary_line());
-        crate::cli::FAILED
-    })
+        return Err(crate::cli::FAILED);
+    };
+    let origins = Origins {
+        origins: checked.origins,
+        sources: diagnostics.sources().clone(),
+    };
+    Ok((catalog, origins))
 }
 
 fn or_default(paths: &[PathBuf]) -> Vec<PathBuf> {

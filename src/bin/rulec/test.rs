@@ -1,5 +1,7 @@
 //! `rulec test`: run the YAML cases beside the rules, report what differed, and coverage.
 
+mod coverage;
+
 use std::path::{Path, PathBuf};
 
 use rulec::suite::{self, Coverage, Report};
@@ -8,7 +10,7 @@ use std::fmt::Write as _;
 
 use serde_json::json;
 
-use crate::cli::{FAILED, OK, TestArgs, TestFormat};
+use crate::cli::{CoverageFormat, FAILED, OK, TestArgs, TestFormat, USAGE};
 use crate::{load, report};
 
 pub(crate) fn run(args: &TestArgs) -> u8 {
@@ -18,14 +20,20 @@ pub(crate) fn run(args: &TestArgs) -> u8 {
         args.paths.clone()
     };
     let catalog = if args.catalog.rules.is_empty() {
-        load::catalog(&catalog_paths(&paths), "no tests run", FAILED)
+        load::located(&catalog_paths(&paths), "no tests run", FAILED)
     } else {
-        load::catalog(&args.catalog.rules, "no tests run", FAILED)
+        load::located(&args.catalog.rules, "no tests run", FAILED)
     };
-    let catalog = match catalog {
-        Ok(catalog) => catalog,
+    let (catalog, origins) = match catalog {
+        Ok(loaded) => loaded,
         Err(code) => return code,
     };
+    if args.coverage_format.is_some() && origins.is_none() {
+        eprintln!(
+            "error: `--coverage-format` reports lines of the `.rules` files, and a compiled artifact keeps none: give the rules it was compiled from"
+        );
+        return USAGE;
+    }
     let mut suites = match suite::load(&paths) {
         Ok(suites) => suites,
         Err(error) => return report::fatal(&error),
@@ -38,7 +46,26 @@ pub(crate) fn run(args: &TestArgs) -> u8 {
                 .retain(|c| format!("{file} :: {}", c.name).contains(filter.as_str()));
         }
     }
-    let report = suite::run(&rulec::Engine::new(catalog), &suites);
+    let mut report = suite::run(&rulec::Engine::new(catalog), &suites);
+    if let (Some(format), Some(origins)) = (args.coverage_format, &origins) {
+        report.coverage.locate(&origins.origins);
+        let files = report.coverage.lines(&origins.sources);
+        let text = match format {
+            CoverageFormat::Lcov => coverage::lcov(&files),
+            CoverageFormat::Cobertura => coverage::cobertura(&files, now_millis()),
+        };
+        let path = args
+            .coverage_output
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(format.default_output()));
+        if let Err(error) = std::fs::write(&path, text) {
+            eprintln!(
+                "error: cannot write the coverage to `{}`: {error}",
+                path.display()
+            );
+            return USAGE;
+        }
+    }
     let failed = report.results.iter().filter(|r| !r.passed()).count();
     let passed = report.results.len() - failed;
     let percent = report.coverage.percent();
@@ -70,6 +97,22 @@ pub(crate) fn run(args: &TestArgs) -> u8 {
         return FAILED;
     }
     OK
+}
+
+/// Now, in milliseconds since the Unix epoch (Cobertura's `timestamp`); `SOURCE_DATE_EPOCH`
+/// (seconds), when set, makes the file reproducible.
+fn now_millis() -> u128 {
+    let fixed = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<u128>().ok());
+    fixed.map_or_else(
+        || {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis())
+        },
+        |seconds| seconds * 1000,
+    )
 }
 
 /// The results as one JSON document: each case, with what differed, and the summary.
