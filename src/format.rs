@@ -44,6 +44,14 @@ pub fn format(text: &str) -> Result<String, SyntaxError> {
     Ok(printer.out.finish())
 }
 
+/// Every syntax error of one `.rules` file, found as `rulec check` finds them (recovering after
+/// each); empty when the file parses. [`format`] stops at the first, which is also the first
+/// of these.
+#[must_use]
+pub fn syntax_errors(text: &str) -> Vec<SyntaxError> {
+    syntax::parse_recovering(text, 0).errors
+}
+
 /// A line of a block whose lines come from several lists of the tree, to print in source order.
 type Entry<'t> = (Span, Line<'t>);
 

@@ -255,8 +255,8 @@ fn fmt_rewrites_the_files_that_change_and_names_them() {
 }
 
 #[test]
-fn a_file_that_does_not_parse_is_reported_and_left_alone() {
-    let broken = "target logs cloud_logs\nroute r { * -> }\n";
+fn a_file_that_does_not_parse_is_reported_with_every_error_and_left_alone() {
+    let broken = "target logs cloud_logs\nroute r { * -> }\nregion eu-de Frankfurt {}\n";
     let dir = Scratch::new("syntax", &[("a.rules", MESSY), ("broken.rules", broken)]);
     let run = rulec_in(&dir.0, &["fmt"]);
     insta::assert_snapshot!(run.snapshot());

@@ -47,14 +47,20 @@ pub(crate) fn run(args: &FmtArgs) -> u8 {
     }
 }
 
-/// Formats one file: reports its syntax error, or prints its diff (`check`), or rewrites it.
+/// Formats one file: reports its syntax errors, or prints its diff (`check`), or rewrites it.
 fn file(source: &Source, check: bool, out: &mut impl Write, tally: &mut Tally) -> io::Result<()> {
     tally.files += 1;
     let formatted = match format(&source.text) {
         Ok(formatted) if formatted == source.text => return Ok(()),
         Ok(formatted) => formatted,
-        Err(error) => {
-            eprint!("{}", syntax_report(source, error));
+        Err(first) => {
+            let mut errors = rulec::format::syntax_errors(&source.text);
+            if errors.is_empty() {
+                errors.push(first);
+            }
+            for error in errors {
+                eprint!("{}", syntax_report(source, error));
+            }
             tally.unparsed += 1;
             return Ok(());
         }
