@@ -274,11 +274,11 @@ fn every_item_of_the_shipped_rules_is_located_on_its_declaration() {
     for source in rulec::source::read_sources(&[rules()]).unwrap() {
         checker.add(source);
     }
-    let checked = checker.check();
-    let catalog = checked.catalog.unwrap();
+    let result = checker.check();
+    let catalog = result.catalog.unwrap();
     let mut coverage = rulec::suite::Coverage::of(&catalog);
-    coverage.locate(&checked.origins);
-    let sources = checked.diagnostics.sources();
+    coverage.locate(&result.origins);
+    let sources = result.diagnostics.sources();
     for category in &coverage.categories {
         for item in &category.items {
             let Some(at) = item.at else {

@@ -46,6 +46,8 @@ impl<'a> CheckState<'a> {
                             "an account has at most 30 routes; merge routes that share targets",
                         );
                     }
+                    let spans = route.rules.iter().map(|r| r.span).collect();
+                    self.origins.route_rules.push(spans);
                     routes.push(self.route(route, &ids, actions));
                 }
                 Item::Defaults(d) => {
@@ -187,8 +189,6 @@ impl<'a> CheckState<'a> {
             );
         }
         self.action_refs(&route.actions, None, actions);
-        let spans = route.rules.iter().map(|r| r.span).collect();
-        self.origins.route_rules.push(spans);
         let mut rules = Vec::new();
         let mut coverage = Coverage::default();
         for (index, rule) in route.rules.iter().enumerate() {

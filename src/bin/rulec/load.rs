@@ -65,9 +65,9 @@ fn check(sources: Vec<Source>, what: &str) -> Result<(Catalog, Origins), u8> {
     for source in sources {
         checker.add(source);
     }
-    let checked = checker.check();
-    let diagnostics = checked.diagnostics;
-    let Some(catalog) = checked.catalog else {
+    let result = checker.check();
+    let diagnostics = result.diagnostics;
+    let Some(catalog) = result.catalog else {
         eprint!(
             "{}",
             diagnostics.render(&report::theme(), report::terminal_width())
@@ -76,7 +76,7 @@ fn check(sources: Vec<Source>, what: &str) -> Result<(Catalog, Origins), u8> {
         return Err(crate::cli::FAILED);
     };
     let origins = Origins {
-        origins: checked.origins,
+        origins: result.origins,
         sources: diagnostics.sources().clone(),
     };
     Ok((catalog, origins))
