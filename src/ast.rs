@@ -188,6 +188,8 @@ pub(crate) enum ClauseKind {
     Quoted,
     /// `missing`: the level of a missing required field.
     Missing,
+    /// `invalid`: the level of a value of the wrong type or outside the enum.
+    Invalid,
 }
 
 /// `type NAME = type clause*`

@@ -90,7 +90,7 @@ registry! {
         enum_mismatch => ENUM_MISMATCH, error, "a value that is not one of the field's enum members";
         discouraged_value => DISCOURAGED_VALUE, warning, "an enum member the rules accept only with a warning";
         pattern_mismatch => PATTERN_MISMATCH, error, "a string that does not match the field's pattern (at the pattern's level)";
-        data_flag_mismatch => DATA_FLAG_MISMATCH, error, "a `dataEvent` that disagrees with the catalog's event type";
+        data_flag_mismatch => DATA_FLAG_MISMATCH, warning, "a `dataEvent` that disagrees with the catalog's event type";
         unroutable => UNROUTABLE, error, "an event whose location is missing, malformed or unknown";
         duplicate_key => DUPLICATE_KEY, error, "an object with the same key twice: the event is ambiguous";
         event_too_large => EVENT_TOO_LARGE, error, "an event larger than the size limit";

@@ -437,6 +437,12 @@ fn describe(field: &FieldRule) -> String {
             field.quoted
         ));
     }
+    if field.invalid != Level::Error {
+        add(format!(
+            "A value of another type, or outside the allowed values, is accepted ({}).",
+            field.invalid
+        ));
+    }
     if field.is_optional() {
         add("Optional.".into());
     } else if field.missing == Level::Warning {

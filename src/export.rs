@@ -3,16 +3,14 @@
 //!
 //! The schema says what `rulec` rejects, as far as JSON Schema can say it: envelope and
 //! action fields (presence, type, enum, pattern, quoted scalars where they are allowed),
-//! `timestamp` and `crn` forms, the action list, `dataEvent` against the action's type,
+//! `timestamp` and `crn` forms, the action list,
 //! conditional (`when`) fields, and the locations `logSourceCRN` can name. Warnings are not
 //! errors, so warning-level constraints are left out. What it cannot say is listed in
 //! [`LIMITS`].
 
 use serde_json::{Map, Value, json};
 
-use crate::catalog::{
-    Action, BaseType, Catalog, Comparison, Conditional, EventType, FieldRule, Level,
-};
+use crate::catalog::{Action, BaseType, Catalog, Comparison, Conditional, FieldRule, Level};
 
 /// The dialect of the exported schema.
 pub const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
@@ -89,18 +87,13 @@ fn action_branches(catalog: &Catalog) -> Vec<Value> {
         .collect()
 }
 
-/// What one action adds: its fields, `dataEvent` agreeing with its type, its conditionals.
+/// What one action adds: its fields and its conditionals. (A `dataEvent` that disagrees
+/// with the action's type is a warning, so it is not in the schema.)
 fn action_schema(catalog: &Catalog, action: &Action) -> Value {
     let mut node = Node::default();
     for rule in catalog.fields(action) {
         node.add(rule);
     }
-    let opposite = action.event_type != EventType::Data;
-    node.constrain(
-        "dataEvent",
-        json!({"not": {"enum": [opposite, opposite.to_string()]}}),
-        false,
-    );
     let mut schema = node.into_schema();
     let conditionals: Vec<Value> = action
         .conditionals
@@ -244,7 +237,17 @@ fn field(rule: &FieldRule) -> Value {
         _ => Value::from(types),
     };
     let mut schema = Map::new();
-    if rule.ty.is_string() {
+    if rule.invalid != Level::Error {
+        // A wrong type or a stranger to the enum is only a warning: any value is accepted,
+        // but a string still has to match the patterns at error level.
+        let patterns = rule
+            .patterns
+            .iter()
+            .filter(|p| p.level() == Level::Error)
+            .map(|p| p.source().to_owned())
+            .collect();
+        add_patterns(&mut schema, patterns);
+    } else if rule.ty.is_string() {
         schema.insert("type".into(), type_value(types.clone()));
         let mut patterns: Vec<String> = base_pattern(rule.ty)
             .map(str::to_owned)

@@ -73,6 +73,9 @@ pub struct Case {
     /// The enabled event types (default: each service's defaults).
     #[serde(default)]
     pub types: Option<Vec<EventType>>,
+    /// Decide in strict mode: any warning rejects (default: no).
+    #[serde(default)]
+    pub strict: bool,
     /// What the decision must say; what is not given is not checked.
     pub expect: Expect,
 }
@@ -257,7 +260,8 @@ pub fn run(engine: &Engine, suites: &[Suite]) -> Report {
                     let context = case
                         .types
                         .as_deref()
-                        .map_or_else(Context::defaults, Context::with_types);
+                        .map_or_else(Context::defaults, Context::with_types)
+                        .strict(case.strict);
                     let (decision, trace) = Evaluator::new(engine)
                         .with_context(context)
                         .evaluate_traced(&event, index as u64);

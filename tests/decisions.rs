@@ -3,7 +3,7 @@
 //!
 //! A file is named `[CONTEXT__]VERDICT__CASE.json`. `CONTEXT` chooses the enabled event types:
 //! none for each service's defaults, `data_enabled` for management and data, `data_only` for
-//! data alone. `VERDICT` is the verdict the case must get. [`EXPECTED`] pins, per file, the
+//! data alone, `strict` for strict mode (every warning rejects). `VERDICT` is the verdict the case must get. [`EXPECTED`] pins, per file, the
 //! location, targets or reason and every violation's code, path and level, so that accepting a
 //! wrong snapshot cannot hide a wrong decision; the snapshot adds the messages and help.
 //!
@@ -70,24 +70,31 @@ const EXPECTED: &[(&str, &str)] = &[
     ("data_enabled__route__cloudant_data_event", "route @us-east ->logs,siem"),
     ("data_only__drop__registry_management_event_disabled", "drop management-events-disabled"),
     ("data_only__route__cloudant_management_event_required", "route @eu-gb ->archive,logs"),
-    ("reject__data_flag_false_on_data_action_image_pull", "reject @us-south E:eval::data_flag_mismatch/dataEvent"),
-    ("reject__data_flag_true_on_management_action_image_tag", "reject @us-south E:eval::data_flag_mismatch/dataEvent"),
-    ("reject__data_flag_quoted_true_on_management_action", "reject @us-south W:eval::type_mismatch/dataEvent E:eval::data_flag_mismatch/dataEvent"),
-    ("reject__cloudant_data_event_flagged_as_management", "reject @us-east E:eval::data_flag_mismatch/dataEvent"),
+    ("strict__reject__data_flag_false_on_data_action_image_pull", "reject @us-south E:eval::data_flag_mismatch/dataEvent"),
+    ("route__data_flag_false_on_data_action_image_pull", "route @us-south ->archive,logs,siem W:eval::data_flag_mismatch/dataEvent"),
+    ("strict__reject__data_flag_true_on_management_action_image_tag", "reject @us-south E:eval::data_flag_mismatch/dataEvent"),
+    ("route__data_flag_true_on_management_action_image_tag", "route @us-south ->archive,logs W:eval::data_flag_mismatch/dataEvent"),
+    ("strict__reject__data_flag_quoted_true_on_management_action", "reject @us-south E:eval::type_mismatch/dataEvent E:eval::data_flag_mismatch/dataEvent"),
+    ("route__data_flag_quoted_true_on_management_action", "route @us-south ->archive,logs W:eval::type_mismatch/dataEvent W:eval::data_flag_mismatch/dataEvent"),
+    ("strict__reject__cloudant_data_event_flagged_as_management", "reject @us-east E:eval::data_flag_mismatch/dataEvent"),
+    ("drop__cloudant_data_event_flagged_as_management", "drop data-events-disabled W:eval::data_flag_mismatch/dataEvent"),
     // §9.10 type sloppiness
     ("route__quoted_data_event_true_warns", "route @us-south ->archive,logs,siem W:eval::type_mismatch/dataEvent"),
     ("route__quoted_reason_code_200_warns", "route @us-south ->archive,logs,siem W:eval::type_mismatch/reason/reasonCode"),
     ("route__quoted_save_service_copy_warns", "route @us-south ->archive,logs,siem W:eval::type_mismatch/saveServiceCopy"),
     ("route__missing_data_event_warns", "route @us-south ->archive,logs,siem W:eval::missing_field/dataEvent"),
-    ("reject__data_event_yes_is_not_a_bool", "reject @us-south E:eval::type_mismatch/dataEvent"),
-    ("reject__reason_code_not_a_number", "reject @us-south E:eval::type_mismatch/reason/reasonCode"),
+    ("strict__reject__data_event_yes_is_not_a_bool", "reject @us-south E:eval::type_mismatch/dataEvent"),
+    ("route__data_event_yes_is_not_a_bool", "route @us-south ->archive,logs,siem W:eval::type_mismatch/dataEvent"),
+    ("strict__reject__reason_code_not_a_number", "reject @us-south E:eval::type_mismatch/reason/reasonCode"),
+    ("route__reason_code_not_a_number", "route @us-south ->archive,logs,siem W:eval::type_mismatch/reason/reasonCode"),
     ("route__include_ibm_string_true", "route @us-south ->logs"),
     ("reject__include_ibm_bool_true", "reject @us-south E:eval::type_mismatch/requestData/RequestParameters/includeIBM"),
     ("reject__include_ibm_yes", "reject @us-south E:eval::enum_mismatch/requestData/RequestParameters/includeIBM"),
     // §9.11 legitimately empty or missing fields
     ("route__target_name_empty", "route @us-south ->archive,logs,siem"),
     ("route__target_name_empty_on_failed_delete", "route @us-south ->archive,logs,siem"),
-    ("reject__target_name_missing", "reject @us-south E:eval::missing_field/target/name"),
+    ("strict__reject__target_name_missing", "reject @us-south E:eval::missing_field/target/name"),
+    ("route__target_name_missing", "route @us-south ->archive,logs,siem W:eval::missing_field/target/name"),
     ("route__initiator_host_address_empty", "route @us-south ->archive,logs,siem"),
     ("route__initiator_id_empty_scheduled_job", "route @us-south ->archive,logs,siem"),
     ("route__target_resource_group_id_absent", "route @us-south ->logs"),
@@ -97,7 +104,8 @@ const EXPECTED: &[(&str, &str)] = &[
     ("route__request_data_empty_object", "route @eu-gb ->archive,logs"),
     ("route__request_data_legacy_json_string", "route @eu-gb ->archive,logs"),
     ("reject__request_data_legacy_string_is_searched", "reject @us-south E:eval::enum_mismatch/requestData/RequestParameters/includeIBM"),
-    ("reject__request_data_array", "reject @eu-gb E:eval::type_mismatch/requestData"),
+    ("strict__reject__request_data_array", "reject @eu-gb E:eval::type_mismatch/requestData"),
+    ("route__request_data_array", "route @eu-gb ->archive,logs W:eval::type_mismatch/requestData"),
     // §9.12 eventTime
     ("route__event_time_no_fraction", "route @us-south ->archive,logs,siem"),
     ("route__event_time_fraction_1_digit", "route @us-south ->archive,logs,siem"),
@@ -105,11 +113,16 @@ const EXPECTED: &[(&str, &str)] = &[
     ("route__event_time_fraction_6_digits", "route @us-south ->archive,logs,siem"),
     ("route__event_time_z", "route @us-south ->archive,logs,siem"),
     ("route__event_time_colon_offset", "route @us-south ->archive,logs,siem"),
-    ("reject__event_time_fraction_7_digits", "reject @us-south E:eval::type_mismatch/eventTime"),
-    ("reject__event_time_lowercase_t", "reject @us-south E:eval::type_mismatch/eventTime"),
-    ("reject__event_time_no_offset", "reject @us-south E:eval::type_mismatch/eventTime"),
-    ("reject__event_time_space_separator", "reject @us-south E:eval::type_mismatch/eventTime"),
-    ("reject__event_time_epoch_number", "reject @us-south E:eval::type_mismatch/eventTime"),
+    ("strict__reject__event_time_fraction_7_digits", "reject @us-south E:eval::type_mismatch/eventTime"),
+    ("route__event_time_fraction_7_digits", "route @us-south ->archive,logs,siem W:eval::type_mismatch/eventTime"),
+    ("strict__reject__event_time_lowercase_t", "reject @us-south E:eval::type_mismatch/eventTime"),
+    ("route__event_time_lowercase_t", "route @us-south ->archive,logs,siem W:eval::type_mismatch/eventTime"),
+    ("strict__reject__event_time_no_offset", "reject @us-south E:eval::type_mismatch/eventTime"),
+    ("route__event_time_no_offset", "route @us-south ->archive,logs,siem W:eval::type_mismatch/eventTime"),
+    ("strict__reject__event_time_space_separator", "reject @us-south E:eval::type_mismatch/eventTime"),
+    ("route__event_time_space_separator", "route @us-south ->archive,logs,siem W:eval::type_mismatch/eventTime"),
+    ("strict__reject__event_time_epoch_number", "reject @us-south E:eval::type_mismatch/eventTime"),
+    ("route__event_time_epoch_number", "route @us-south ->archive,logs,siem W:eval::type_mismatch/eventTime"),
     // §9.13 logSourceCRN
     ("reject__log_source_in_mum_unroutable", "reject E:eval::unroutable/logSourceCRN"),
     ("route__log_source_crn_empty_trailing_segments", "route @eu-gb ->archive,logs"),
@@ -120,10 +133,14 @@ const EXPECTED: &[(&str, &str)] = &[
     ("reject__log_source_crn_not_a_string", "reject E:eval::type_mismatch/logSourceCRN E:eval::unroutable/logSourceCRN"),
     ("reject__log_source_crn_empty_location", "reject E:eval::unroutable/logSourceCRN"),
     // §9.14 case-sensitive enums
-    ("reject__outcome_capitalised_success", "reject @us-south E:eval::enum_mismatch/outcome"),
-    ("reject__severity_capitalised_critical", "reject @us-south E:eval::enum_mismatch/severity"),
-    ("reject__address_type_lowercase_ipv4", "reject @us-south E:eval::enum_mismatch/initiator/host/addressType"),
-    ("reject__observer_name_lowercase", "reject @us-south E:eval::enum_mismatch/observer/name"),
+    ("strict__reject__outcome_capitalised_success", "reject @us-south E:eval::enum_mismatch/outcome"),
+    ("route__outcome_capitalised_success", "route @us-south ->archive,logs,siem W:eval::enum_mismatch/outcome"),
+    ("strict__reject__severity_capitalised_critical", "reject @us-south E:eval::enum_mismatch/severity"),
+    ("route__severity_capitalised_critical", "route @us-south ->archive,logs,siem W:eval::enum_mismatch/severity"),
+    ("strict__reject__address_type_lowercase_ipv4", "reject @us-south E:eval::enum_mismatch/initiator/host/addressType"),
+    ("route__address_type_lowercase_ipv4", "route @us-south ->archive,logs,siem W:eval::enum_mismatch/initiator/host/addressType"),
+    ("strict__reject__observer_name_lowercase", "reject @us-south E:eval::enum_mismatch/observer/name"),
+    ("route__observer_name_lowercase", "route @us-south ->archive,logs,siem W:eval::enum_mismatch/observer/name"),
     ("route__outcome_unknown_warns", "route @us-south ->archive,logs,siem W:eval::discouraged_value/outcome"),
     ("route__response_status_warn", "route @eu-gb ->archive,logs"),
     ("reject__response_status_warn_lowercase", "reject @eu-gb E:eval::enum_mismatch/responseData/status"),
@@ -134,7 +151,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("reject__input_json_string", "reject E:eval::invalid_json"),
     ("reject__input_json_null", "reject E:eval::invalid_json"),
     ("reject__input_duplicate_key", "reject E:eval::duplicate_key/dataEvent"),
-    ("reject__input_empty_object", "reject E:eval::missing_field/action E:eval::missing_field/outcome E:eval::missing_field/reason/reasonCode E:eval::missing_field/reason/reasonType E:eval::missing_field/severity E:eval::missing_field/eventTime W:eval::missing_field/dataEvent E:eval::missing_field/initiator/id E:eval::missing_field/initiator/name E:eval::missing_field/initiator/typeURI W:eval::missing_field/initiator/credential/type W:eval::missing_field/initiator/host/address W:eval::missing_field/initiator/host/addressType E:eval::missing_field/target/name E:eval::missing_field/target/typeURI E:eval::missing_field/observer/name E:eval::missing_field/logSourceCRN W:eval::missing_field/message W:eval::missing_field/saveServiceCopy"),
+    ("reject__input_empty_object", "reject E:eval::missing_field/action W:eval::missing_field/outcome W:eval::missing_field/reason/reasonCode W:eval::missing_field/reason/reasonType W:eval::missing_field/severity W:eval::missing_field/eventTime W:eval::missing_field/dataEvent W:eval::missing_field/initiator/id W:eval::missing_field/initiator/name W:eval::missing_field/initiator/typeURI W:eval::missing_field/initiator/credential/type W:eval::missing_field/initiator/host/address W:eval::missing_field/initiator/host/addressType W:eval::missing_field/target/name W:eval::missing_field/target/typeURI W:eval::missing_field/observer/name E:eval::missing_field/logSourceCRN W:eval::missing_field/message W:eval::missing_field/saveServiceCopy"),
     ("route__input_pretty_printed_object", "route @us-south ->archive,logs,siem"),
     ("route__input_extra_reserved_cadf_fields", "route @us-south ->archive,logs,siem"),
 ];
@@ -154,6 +171,8 @@ fn context_of(name: &str) -> (Context, &str) {
         (Context::with_types(&[Management, Data]), rest)
     } else if let Some(rest) = name.strip_prefix("data_only__") {
         (Context::with_types(&[Data]), rest)
+    } else if let Some(rest) = name.strip_prefix("strict__") {
+        (Context::defaults().strict(true), rest)
     } else {
         (Context::defaults(), name)
     }
@@ -418,4 +437,70 @@ fn the_order_of_targets_does_not_depend_on_the_order_of_files() {
     ]);
     assert_eq!(decide_with([0, 1]), expected);
     assert_eq!(decide_with([1, 0]), expected);
+}
+
+/// A catalog of one regional service with one action, whose fields are `fields`.
+fn one_action(fields: &str) -> Result<Engine, rulec::Diagnostics> {
+    let text = format!(
+        "region us-south \"Dallas\"\nenvelope {{ action: string\n logSourceCRN: crn }}\nservice svc \"S\" {{\n  collect management\n  management thing.read \"Read.\"\n  fields thing.read {{ {fields} }}\n}}\ntarget logs cloud_logs\ndefault targets logs\n"
+    );
+    Catalog::compile(vec![Source::new("s.rules", text)]).map(Engine::new)
+}
+
+#[test]
+fn invalid_warn_makes_a_wrong_value_a_warning_and_strict_rejects_it() {
+    let engine =
+        one_action("state: enum { on, off } invalid warn\n count: integer invalid warn").unwrap();
+    let event = br#"{"action":"svc.thing.read","logSourceCRN":"crn:v1:bluemix:public:svc:us-south:a/1::thing:1","state":"ON","count":"12"}"#;
+    let lenient = Evaluator::new(&engine).evaluate(event, 0);
+    assert_eq!(
+        summary(&lenient),
+        "route @us-south ->logs W:eval::enum_mismatch/state W:eval::type_mismatch/count"
+    );
+    let strict = Evaluator::new(&engine)
+        .with_context(Context::defaults().strict(true))
+        .evaluate(event, 0);
+    assert_eq!(
+        summary(&strict),
+        "reject @us-south E:eval::enum_mismatch/state E:eval::type_mismatch/count"
+    );
+    let clean = br#"{"action":"svc.thing.read","logSourceCRN":"crn:v1:bluemix:public:svc:us-south:a/1::thing:1","state":"on","count":12}"#;
+    let strict_clean = Evaluator::new(&engine)
+        .with_context(Context::defaults().strict(true))
+        .evaluate(clean, 0);
+    assert_eq!(summary(&strict_clean), "route @us-south ->logs");
+}
+
+#[test]
+fn level_clauses_that_change_nothing_are_refused_with_help() {
+    for (fields, message) in [
+        ("a: string invalid allow", "`invalid allow` checks nothing"),
+        (
+            "a: string invalid",
+            "`invalid` without `warn` changes nothing",
+        ),
+        (
+            "a: string invalid error",
+            "`invalid` without `warn` changes nothing",
+        ),
+        (
+            "a: string invalid warn invalid warn",
+            "`invalid` is written twice",
+        ),
+        (
+            "a: string missing",
+            "`missing` without `warn` changes nothing",
+        ),
+        (
+            "a: string missing allow",
+            "`missing allow` is what `?` says",
+        ),
+    ] {
+        let diagnostics = one_action(fields).unwrap_err();
+        let messages: Vec<String> = diagnostics.list().iter().map(ToString::to_string).collect();
+        assert!(
+            matches!(messages.as_slice(), [one] if one.starts_with(message)),
+            "{fields}: {messages:?}"
+        );
+    }
 }

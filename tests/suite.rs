@@ -148,7 +148,7 @@ fn an_event_file_is_decided_from_its_bytes_as_rulec_eval_decides_it() {
 #[test]
 fn yaml_merge_keys_in_a_case_are_applied() {
     let cases = format!(
-        "cases:\n  - name: the base\n    event: &base {PULL}\n    expect: {{verdict: route, location: jp-tok}}\n  - name: merged\n    event:\n      <<: *base\n      outcome: failure\n    expect: {{verdict: route, location: jp-tok}}\n  - name: merged and broken\n    event:\n      <<: *base\n      outcome: nope\n    expect: {{verdict: reject, violations: [eval::enum_mismatch]}}\n"
+        "cases:\n  - name: the base\n    event: &base {PULL}\n    expect: {{verdict: route, location: jp-tok}}\n  - name: merged\n    event:\n      <<: *base\n      outcome: failure\n    expect: {{verdict: route, location: jp-tok}}\n  - name: merged and broken\n    event:\n      <<: *base\n      outcome: nope\n    expect: {{verdict: route, violations: [eval::enum_mismatch]}}\n"
     );
     let dir = scratch("merge", &cases);
     let (code, stdout, stderr) = rulec(&["test", "."], &dir);
@@ -236,6 +236,7 @@ fn cases_extend_a_base_event_with_overrides() {
         "    expect: {verdict: route, location: jp-tok, violations: []}".into(),
         "  - name: a nested override and a removed key\n    extends: pull".into(),
         "    event: {initiator: {host: {addressType: IPv5}}, message: null}".into(),
+        "    strict: true".into(),
         "    expect: {verdict: reject, violations: [eval::enum_mismatch, eval::missing_field]}"
             .into(),
         "  - name: the base is not changed by the case before\n    extends: pull".into(),

@@ -250,6 +250,10 @@ pub struct FieldRule {
     pub ty: BaseType,
     /// The level of a scalar written as a JSON string (`"true"`, `"200"`).
     pub quoted: Level,
+    /// The level of a value of the wrong type or outside the enum (`invalid warn`); a pattern
+    /// has its own level. Artifacts of format 2 have none: `error`.
+    #[serde(default = "error_level")]
+    pub invalid: Level,
     /// The allowed values; empty when any value of the type is allowed.
     pub values: Vec<EnumValue>,
     /// Patterns a string value must match.
@@ -259,6 +263,11 @@ pub struct FieldRule {
     /// The path's id among the catalog's paths (set when the catalog is built).
     #[serde(skip)]
     pub(crate) path_id: super::PathId,
+}
+
+/// The level of what format 2 artifacts did not record.
+fn error_level() -> Level {
+    Level::Error
 }
 
 impl FieldRule {

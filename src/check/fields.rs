@@ -104,7 +104,8 @@ impl<'a> CheckState<'a> {
                 path: path.node.clone(),
                 missing,
                 ty: resolved.base,
-                quoted: resolved.quoted.unwrap_or(Level::Error),
+                quoted: resolved.quoted.or(resolved.invalid).unwrap_or(Level::Error),
+                invalid: resolved.invalid.unwrap_or(Level::Error),
                 values: resolved.values,
                 patterns: resolved.patterns,
                 description: field.description.as_ref().map(|d| d.node.clone()),
@@ -369,6 +370,7 @@ fn same_constraints(a: &FieldRule, b: &FieldRule) -> bool {
     a.ty == b.ty
         && a.missing == b.missing
         && a.quoted == b.quoted
+        && a.invalid == b.invalid
         && a.values == b.values
         && a.patterns == b.patterns
 }

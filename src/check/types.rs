@@ -18,6 +18,8 @@ pub(super) struct Resolved {
     pub(super) values: Vec<EnumValue>,
     pub(super) patterns: Vec<Pattern>,
     pub(super) quoted: Option<Level>,
+    /// The level of a value of the wrong type or outside the enum (`invalid LEVEL`).
+    pub(super) invalid: Option<Level>,
 }
 
 impl Resolved {
@@ -27,6 +29,7 @@ impl Resolved {
             values: Vec::new(),
             patterns: Vec::new(),
             quoted: None,
+            invalid: None,
         }
     }
 }
@@ -182,6 +185,7 @@ impl<'a> CheckState<'a> {
         };
         let mut seen_quoted = false;
         let mut seen_missing = false;
+        let mut seen_invalid = false;
         for clause in clauses {
             let level = clause.level.map(|l| l.node);
             match &clause.kind {
@@ -235,11 +239,60 @@ impl<'a> CheckState<'a> {
                             "keep one `missing` clause",
                         );
                     }
-                    Some(false) => missing = level.unwrap_or(Level::Error),
+                    Some(false) => match level {
+                        Some(Level::Warning) => missing = Level::Warning,
+                        Some(Level::Allow) => self.invalid(
+                            clause.span,
+                            "`missing allow` is what `?` says".into(),
+                            "write the field as `path?: type` to make it optional",
+                        ),
+                        Some(Level::Error) | None => self.invalid(
+                            clause.span,
+                            "`missing` without `warn` changes nothing: a missing field is an error already".into(),
+                            "write `missing warn` to make a missing field a warning, or remove the clause",
+                        ),
+                    },
                 },
+                ClauseKind::Invalid => {
+                    if let Some(level) = self.invalid_level(clause, level, &mut seen_invalid) {
+                        resolved.invalid = Some(level);
+                    }
+                }
             }
         }
         (resolved, missing)
+    }
+
+    /// The level an `invalid LEVEL` clause sets, or `None` when it is refused: only `warn`
+    /// changes anything, and once.
+    fn invalid_level(
+        &mut self,
+        clause: &ast::Clause,
+        level: Option<Level>,
+        seen: &mut bool,
+    ) -> Option<Level> {
+        if std::mem::replace(seen, true) {
+            self.invalid(
+                clause.span,
+                "`invalid` is written twice".into(),
+                "keep one `invalid` clause",
+            );
+            return None;
+        }
+        match level {
+            Some(Level::Warning) => return Some(Level::Warning),
+            Some(Level::Allow) => self.invalid(
+                clause.span,
+                "`invalid allow` checks nothing".into(),
+                "write `invalid warn` to report a value of the wrong type or outside the enum as a warning",
+            ),
+            Some(Level::Error) | None => self.invalid(
+                clause.span,
+                "`invalid` without `warn` changes nothing: a wrong value is an error already".into(),
+                "write `invalid warn` to make a wrong value a warning, or remove the clause",
+            ),
+        }
+        None
     }
 
     pub(super) fn invalid(&mut self, span: Span, message: String, help: &str) {

@@ -250,6 +250,19 @@ impl<'c> Decision<'c> {
         }
     }
 
+    /// Makes every warning an error, and so the decision a reject (strict mode).
+    pub(crate) fn strict(&mut self) {
+        if self.violations.is_empty() {
+            return;
+        }
+        for violation in &mut self.violations {
+            violation.level = ViolationLevel::Error;
+        }
+        self.verdict = Verdict::Reject;
+        self.targets = None;
+        self.reason = None;
+    }
+
     /// Settles a valid event: routed to `targets`, or dropped for `reason`.
     pub(crate) fn settle(&mut self, outcome: Result<Cow<'c, [String]>, DropReason>) {
         match outcome {

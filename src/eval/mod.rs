@@ -34,11 +34,17 @@ use crate::catalog::{Action, ActionId, Catalog, EventType};
 use crate::codes::eval;
 use crate::suggestion;
 
-/// Which event types an instance has enabled. `None` means each service's defaults
-/// (`collect`); a service's required types (`require`) are always enabled.
+/// Which event types an instance has enabled, and whether warnings reject.
+///
+/// By default each service's types are its `collect` ones (a service's `require` types are
+/// always enabled), and an event is rejected only when it cannot be decided or breaks a
+/// constraint at error level: guideline breaches the catalog marks `warn` are carried as
+/// warnings. [`Context::strict`] rejects on any warning instead, for a team checking its
+/// own events before release.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Context {
     types: Option<[bool; 2]>,
+    strict: bool,
 }
 
 impl Context {
@@ -56,7 +62,21 @@ impl Context {
                 types.contains(&EventType::Management),
                 types.contains(&EventType::Data),
             ]),
+            strict: false,
         }
+    }
+
+    /// The same context, strict or not: in strict mode every warning is an error, so an
+    /// event with any violation is rejected.
+    #[must_use]
+    pub fn strict(self, strict: bool) -> Self {
+        Self { strict, ..self }
+    }
+
+    /// Whether warnings reject.
+    #[must_use]
+    pub fn is_strict(self) -> bool {
+        self.strict
     }
 
     fn enables(self, action: &Action, catalog: &Catalog, ty: EventType) -> bool {
@@ -197,7 +217,16 @@ impl<'c> Evaluator<'c> {
         self.decide_value(event, index, None)
     }
 
-    fn decide_value(
+    fn decide_value(&self, event: &Value, index: u64, trace: Option<&mut Trace>) -> Decision<'c> {
+        let mut decision = self.decide_leniently(event, index, trace);
+        if self.context.strict {
+            decision.strict();
+        }
+        decision
+    }
+
+    /// The decision of [`Evaluator::decide_value`] with warnings left as warnings.
+    fn decide_leniently(
         &self,
         event: &Value,
         index: u64,
@@ -239,6 +268,10 @@ impl<'c> Evaluator<'c> {
                 trace.as_deref_mut(),
             )
         });
+        if self.context.strict {
+            // Before the verdict, so that a strict reject keeps what a reject knows.
+            decision.strict();
+        }
         if decision.has_errors() {
             decision.location = place.map(|p| Cow::Owned(p.location.to_owned()));
             return decision;
@@ -379,7 +412,8 @@ impl<'c> Evaluator<'c> {
                 decision.violations.push(Violation {
                     code: eval::DATA_FLAG_MISMATCH,
                     path: "/dataEvent".into(),
-                    level: ViolationLevel::Error,
+                    // The catalog's type decides routing: the event can still be decided.
+                    level: ViolationLevel::Warning,
                     message: format!(
                         "`dataEvent` is `{flag}`, but `{}` is a {} event",
                         action.name, action.event_type

@@ -163,6 +163,8 @@ pub(crate) fn is_clean<'a>(
         missing,
         ty,
         quoted,
+        // A wrong value is reported at any level but `allow`, which is refused.
+        invalid: _,
         values,
         patterns,
         description: _,

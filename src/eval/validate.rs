@@ -132,6 +132,7 @@ impl FieldCheck<'_, '_> {
             missing: _,
             ty,
             quoted,
+            invalid,
             values: _,
             patterns: _,
             description: _,
@@ -157,7 +158,7 @@ impl FieldCheck<'_, '_> {
                     _ => None,
                 };
                 let message = format!("`{path}` is {}, expected {}", describe(value), article(*ty));
-                self.report(eval::TYPE_MISMATCH, Level::Error, message, help);
+                self.report(eval::TYPE_MISMATCH, *invalid, message, help);
             }
         }
     }
@@ -233,7 +234,7 @@ impl FieldCheck<'_, '_> {
                     None => suggestion::closest(text, rule.values.iter().map(|v| v.value.as_str()))
                         .map(|c| format!("did you mean `{c}`?")),
                 };
-                self.report(eval::ENUM_MISMATCH, Level::Error, message, help);
+                self.report(eval::ENUM_MISMATCH, rule.invalid, message, help);
             }
         }
         for pattern in rules::unmatched(&rule.patterns, text) {

@@ -74,6 +74,7 @@ pub(super) fn clauses(clauses: &[Clause]) -> String {
             }
             ClauseKind::Quoted => out.push_str("quoted"),
             ClauseKind::Missing => out.push_str("missing"),
+            ClauseKind::Invalid => out.push_str("invalid"),
         }
         if let Some(level) = &clause.level {
             out.push(' ');

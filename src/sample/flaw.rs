@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::Sample;
 use super::rng::Rng;
 use super::value::{Draft, by_path, fits, get, remove, set};
-use crate::catalog::{BaseType, Catalog, EventType, FieldRule, Level};
+use crate::catalog::{BaseType, Catalog, FieldRule, Level};
 use crate::codes::eval;
 
 /// The one rule an invalid sample breaks, named after the code it must be rejected with.
@@ -23,8 +23,6 @@ pub enum Flaw {
     EnumMismatch,
     /// A string that no longer matches its field's pattern.
     PatternMismatch,
-    /// `dataEvent` contradicting the action's event type.
-    DataFlagMismatch,
     /// A `logSourceCRN` whose location is not declared.
     Unroutable,
     /// The line cut short, so that it is not JSON.
@@ -35,13 +33,12 @@ pub enum Flaw {
 
 impl Flaw {
     /// Every flaw, in the order invalid samples cycle through them.
-    pub const ALL: [Flaw; 9] = [
+    pub const ALL: [Flaw; 8] = [
         Flaw::UnknownAction,
         Flaw::MissingField,
         Flaw::TypeMismatch,
         Flaw::EnumMismatch,
         Flaw::PatternMismatch,
-        Flaw::DataFlagMismatch,
         Flaw::Unroutable,
         Flaw::InvalidJson,
         Flaw::DuplicateKey,
@@ -56,7 +53,6 @@ impl Flaw {
             Flaw::TypeMismatch => eval::TYPE_MISMATCH,
             Flaw::EnumMismatch => eval::ENUM_MISMATCH,
             Flaw::PatternMismatch => eval::PATTERN_MISMATCH,
-            Flaw::DataFlagMismatch => eval::DATA_FLAG_MISMATCH,
             Flaw::Unroutable => eval::UNROUTABLE,
             Flaw::InvalidJson => eval::INVALID_JSON,
             Flaw::DuplicateKey => eval::DUPLICATE_KEY,
@@ -123,13 +119,15 @@ fn apply(flaw: Flaw, draft: &mut Draft<'_>, catalog: &Catalog, rng: &mut Rng) ->
             remove(&mut draft.event, path);
         }
         Flaw::TypeMismatch => {
-            let path = pick_field(draft, rng, |rules, _| wrong_type(rules).is_some())?;
+            let path = pick_field(draft, rng, |rules, _| {
+                rejects_invalid(rules) && wrong_type(rules).is_some()
+            })?;
             let rules = rules_at(draft, path);
             set(&mut draft.event, path, wrong_type(&rules)?);
         }
         Flaw::EnumMismatch => {
             let path = pick_field(draft, rng, |rules, value| {
-                non_member(rules, value).is_some()
+                rejects_invalid(rules) && non_member(rules, value).is_some()
             })?;
             let value = get(&draft.event, path)?.clone();
             let rules = rules_at(draft, path);
@@ -140,15 +138,6 @@ fn apply(flaw: Flaw, draft: &mut Draft<'_>, catalog: &Catalog, rng: &mut Rng) ->
             let value = get(&draft.event, path)?.clone();
             let rules = rules_at(draft, path);
             set(&mut draft.event, path, mismatch(&rules, &value)?);
-        }
-        Flaw::DataFlagMismatch => {
-            let rules = rules_at(draft, "dataEvent");
-            let untouchable = draft.compared.contains(&"dataEvent");
-            if untouchable || rules.iter().any(|r| r.ty != BaseType::Bool) {
-                return None;
-            }
-            let data = draft.scene.action.event_type == EventType::Data;
-            set(&mut draft.event, "dataEvent", Value::Bool(!data));
         }
         Flaw::Unroutable => {
             let crn = unroutable_crn(draft, catalog)?;
@@ -190,6 +179,11 @@ fn pick_field<'c>(
         .map(|(path, _)| *path)
         .collect();
     rng.pick(&fields).copied()
+}
+
+/// Whether a wrong value at the path is an error for some rule of it (not `invalid warn`).
+fn rejects_invalid(rules: &[&FieldRule]) -> bool {
+    rules.iter().any(|r| r.invalid == Level::Error)
 }
 
 /// A value of another JSON type that no rule of the path accepts, even quoted.

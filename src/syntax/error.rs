@@ -260,7 +260,7 @@ fn expectation(error: &pest::error::Error<Rule>) -> (usize, Vec<String>) {
         ("a regular expression `/.../`", &["`/`"]),
         (LITERAL, &["a string", "`\"`", "`true`", "`false`", "`-`"]),
         (LEVEL, &["`error`", "`warn`", "`allow`"]),
-        (CLAUSE, &["`matches`", "`quoted`", "`missing`"]),
+        (CLAUSE, &["`matches`", "`quoted`", "`missing`", "`invalid`"]),
     ] {
         if atoms.iter().any(|e| e == rule) {
             atoms.retain(|e| !covered.contains(&e.as_str()));
@@ -272,7 +272,7 @@ fn expectation(error: &pest::error::Error<Rule>) -> (usize, Vec<String>) {
 }
 
 const LITERAL: &str = "a string, number or `true`/`false`";
-const CLAUSE: &str = "a constraint (`matches`, `quoted`, `missing`)";
+const CLAUSE: &str = "a constraint (`matches`, `quoted`, `missing`, `invalid`)";
 const LEVEL: &str = "a level (`error`, `warn` or `allow`)";
 
 /// Words for the rules a user can meet in an error; `None` for rules that add nothing.

@@ -322,6 +322,7 @@ impl Lowerer {
                 }
                 Rule::quoted => kind = ClauseKind::Quoted,
                 Rule::missing => kind = ClauseKind::Missing,
+                Rule::invalid => kind = ClauseKind::Invalid,
                 Rule::level => level = Some(self.level(&p)),
                 _ => {}
             }
@@ -518,6 +519,7 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_in
             | Rule::kw_quoted
             | Rule::kw_missing
+            | Rule::kw_invalid
             | Rule::kw_enum
             | Rule::kw_locate
             | Rule::kw_domain

@@ -140,6 +140,10 @@ pub(crate) struct EvalArgs {
     /// required types are always enabled.
     #[arg(long, value_delimiter = ',', value_enum)]
     pub(crate) types: Option<Vec<EventTypeArg>>,
+    /// Reject on any warning, not only on what cannot be decided or breaks an error-level
+    /// constraint: every warning becomes an error (for checking a producer's own events).
+    #[arg(long)]
+    pub(crate) strict: bool,
     /// Exit 1 if any event gets this verdict.
     #[arg(long, value_enum)]
     pub(crate) fail_on: Option<FailOn>,
@@ -323,7 +327,7 @@ pub(crate) struct SampleArgs {
     #[arg(long, default_value_t = 100)]
     pub(crate) count: usize,
     /// The share of invalid events, from 0 to 1; each breaks one rule, cycling through the
-    /// kinds (unknown action, missing field, type, enum, pattern, data flag, location, JSON,
+    /// kinds (unknown action, missing field, type, enum, pattern, location, JSON,
     /// duplicate key).
     #[arg(long, default_value_t = 0.1, value_parser = share)]
     pub(crate) invalid_share: f64,

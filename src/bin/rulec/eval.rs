@@ -107,6 +107,7 @@ pub(crate) fn run(args: &EvalArgs) -> u8 {
             .collect();
         Context::with_types(&types)
     });
+    let context = context.strict(args.strict);
     let engine = Engine::new(catalog);
     let evaluator = Evaluator::new(&engine)
         .with_context(context)
