@@ -86,11 +86,12 @@ registry! {
         invalid_json => INVALID_JSON, error, "an input that is not JSON, or not a JSON object";
         unknown_action => UNKNOWN_ACTION, error, "an action the catalog does not declare";
         missing_field => MISSING_FIELD, error, "a required field that is absent (its level may be lowered to a warning)";
-        type_mismatch => TYPE_MISMATCH, error, "a value of the wrong JSON type, or a quoted scalar (at the field's `quoted` level)";
-        enum_mismatch => ENUM_MISMATCH, error, "a value that is not one of the field's enum members";
+        type_mismatch => TYPE_MISMATCH, error, "a value of the wrong JSON type (at the field's `invalid` level), or a quoted scalar (at its `quoted` level)";
+        enum_mismatch => ENUM_MISMATCH, error, "a value that is not one of the field's enum members (at the field's `invalid` level)";
         discouraged_value => DISCOURAGED_VALUE, warning, "an enum member the rules accept only with a warning";
         pattern_mismatch => PATTERN_MISMATCH, error, "a string that does not match the field's pattern (at the pattern's level)";
         data_flag_mismatch => DATA_FLAG_MISMATCH, warning, "a `dataEvent` that disagrees with the catalog's event type";
+        legacy_payload => LEGACY_PAYLOAD, warning, "an event in the legacy `payload` wrapper, decided on the fields inside it";
         unroutable => UNROUTABLE, error, "an event whose location is missing, malformed or unknown";
         duplicate_key => DUPLICATE_KEY, error, "an object with the same key twice: the event is ambiguous";
         event_too_large => EVENT_TOO_LARGE, error, "an event larger than the size limit";

@@ -57,6 +57,9 @@ fn display_location(catalog: &Catalog, name: &str) -> String {
     if name == GLOBAL {
         return "Global".into();
     }
+    if name.is_empty() {
+        return "No location (an empty CRN location segment)".into();
+    }
     catalog
         .regions()
         .iter()

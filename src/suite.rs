@@ -30,7 +30,7 @@ use serde_json::Value;
 pub use coverage::{Category, Coverage, FileLines, Item, Line};
 
 use crate::catalog::EventType;
-use crate::eval::{Context, Decision, DropReason, Engine, Evaluator, Verdict};
+use crate::eval::{Context, Decision, DropReason, Engine, Evaluator, Verdict, ViolationLevel};
 use crate::source::ReadError;
 use crate::yaml;
 
@@ -96,9 +96,13 @@ pub struct Expect {
     /// The drop reason.
     #[serde(default)]
     pub reason: Option<DropReason>,
-    /// The violation codes, in any order (`[]` for none).
+    /// The violation codes, in any order, a code as often as it is reported (`[]` for none).
     #[serde(default)]
     pub violations: Option<Vec<String>>,
+    /// The codes of the error-level violations, in any order, each once (`[]` for none):
+    /// why a reject is one, whatever warnings come with it.
+    #[serde(default)]
+    pub errors: Option<Vec<String>>,
 }
 
 /// Why test cases cannot be read.
@@ -403,26 +407,42 @@ fn compare(expect: &Expect, decision: &Decision<'_>) -> Vec<String> {
         expect.targets.as_deref().map(sorted),
         sorted(decision.targets.as_deref().unwrap_or_default()),
     );
-    let mut got: Vec<String> = decision
-        .violations
-        .iter()
-        .map(|v| v.code.to_owned())
-        .collect();
-    got.sort();
-    let expected = expect.violations.as_ref().map(|codes| {
-        let mut codes = codes.clone();
+    let codes = |errors_only: bool| {
+        let mut codes: Vec<String> = decision
+            .violations
+            .iter()
+            .filter(|v| !errors_only || v.level == ViolationLevel::Error)
+            .map(|v| v.code.to_owned())
+            .collect();
         codes.sort();
+        if errors_only {
+            codes.dedup();
+        }
         codes
-    });
-    if expected.as_ref().is_some_and(|e| *e != got) {
+    };
+    for (name, expected, errors_only) in [
+        ("violations", &expect.violations, false),
+        ("errors", &expect.errors, true),
+    ] {
+        let Some(expected) = expected else { continue };
+        let mut expected = expected.clone();
+        expected.sort();
+        if errors_only {
+            expected.dedup();
+        }
+        let got = codes(errors_only);
+        if expected == got {
+            continue;
+        }
         let detail: Vec<String> = decision
             .violations
             .iter()
+            .filter(|v| !errors_only || v.level == ViolationLevel::Error)
             .map(|v| format!("{} {} ({})", v.code, v.path, v.message))
             .collect();
         failures.push(format!(
-            "violations: expected {}, got {}{}",
-            list(&expected.unwrap_or_default()),
+            "{name}: expected {}, got {}{}",
+            list(&expected),
             list(&got),
             if detail.is_empty() {
                 String::new()

@@ -11,6 +11,10 @@ use serde::{Deserialize, Serialize};
 /// The location of events that belong to no region: a global service's, or an account's.
 pub(crate) const GLOBAL: &str = "global";
 
+/// How a `locate` line names an empty CRN location segment (`crn:v1:bluemix:public:iam-am::...`),
+/// which global services send: `locate empty -> global`. Stored as the empty string.
+pub(crate) const EMPTY: &str = "empty";
+
 /// Whether an event reports a management action or touches customer data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -52,6 +52,10 @@ const EXPECTED: &[(&str, &str)] = &[
     ("data_enabled__route__cloudant_global_data_event_global_rule", "route @global ->archive,siem"),
     // §9.6 hierarchical match
     ("route__zone_eu_de_2_in_region_eu_de", "route @eu-de ->archive,logs"),
+    ("route__legacy_payload_wrapper", "route @eu-de ->archive,logs W:eval::legacy_payload/payload"),
+    ("route__legacy_payload_paths_point_into_it", "route @eu-de ->archive,logs W:eval::legacy_payload/payload W:eval::missing_field/payload/reason/reasonType"),
+    ("strict__reject__legacy_payload_wrapper", "reject @eu-de E:eval::legacy_payload/payload"),
+    ("reject__log_source_crn_placeholder", "reject W:eval::type_mismatch/logSourceCRN E:eval::unroutable/logSourceCRN"),
     ("reject__bogus_location_eu_des_unroutable", "reject E:eval::unroutable/logSourceCRN"),
     ("reject__bogus_zone_eu_de_9_unroutable", "reject E:eval::unroutable/logSourceCRN"),
     // §9.7 unknown or typo'd actions
@@ -127,10 +131,10 @@ const EXPECTED: &[(&str, &str)] = &[
     ("reject__log_source_in_mum_unroutable", "reject E:eval::unroutable/logSourceCRN"),
     ("route__log_source_crn_empty_trailing_segments", "route @eu-gb ->archive,logs"),
     ("route__log_source_crn_cname_staging", "route @us-south ->archive,logs,siem"),
-    ("reject__log_source_crn_missing", "reject E:eval::missing_field/logSourceCRN E:eval::unroutable/logSourceCRN"),
-    ("reject__log_source_crn_too_few_segments", "reject E:eval::type_mismatch/logSourceCRN E:eval::unroutable/logSourceCRN"),
-    ("reject__log_source_crn_not_a_crn", "reject E:eval::type_mismatch/logSourceCRN E:eval::unroutable/logSourceCRN"),
-    ("reject__log_source_crn_not_a_string", "reject E:eval::type_mismatch/logSourceCRN E:eval::unroutable/logSourceCRN"),
+    ("reject__log_source_crn_missing", "reject W:eval::missing_field/logSourceCRN E:eval::unroutable/logSourceCRN"),
+    ("reject__log_source_crn_too_few_segments", "reject W:eval::type_mismatch/logSourceCRN E:eval::unroutable/logSourceCRN"),
+    ("reject__log_source_crn_not_a_crn", "reject W:eval::type_mismatch/logSourceCRN E:eval::unroutable/logSourceCRN"),
+    ("reject__log_source_crn_not_a_string", "reject W:eval::type_mismatch/logSourceCRN E:eval::unroutable/logSourceCRN"),
     ("reject__log_source_crn_empty_location", "reject E:eval::unroutable/logSourceCRN"),
     // §9.14 case-sensitive enums
     ("strict__reject__outcome_capitalised_success", "reject @us-south E:eval::enum_mismatch/outcome"),
@@ -151,7 +155,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("reject__input_json_string", "reject E:eval::invalid_json"),
     ("reject__input_json_null", "reject E:eval::invalid_json"),
     ("reject__input_duplicate_key", "reject E:eval::duplicate_key/dataEvent"),
-    ("reject__input_empty_object", "reject E:eval::missing_field/action W:eval::missing_field/outcome W:eval::missing_field/reason/reasonCode W:eval::missing_field/reason/reasonType W:eval::missing_field/severity W:eval::missing_field/eventTime W:eval::missing_field/dataEvent W:eval::missing_field/initiator/id W:eval::missing_field/initiator/name W:eval::missing_field/initiator/typeURI W:eval::missing_field/initiator/credential/type W:eval::missing_field/initiator/host/address W:eval::missing_field/initiator/host/addressType W:eval::missing_field/target/name W:eval::missing_field/target/typeURI W:eval::missing_field/observer/name E:eval::missing_field/logSourceCRN W:eval::missing_field/message W:eval::missing_field/saveServiceCopy"),
+    ("reject__input_empty_object", "reject E:eval::missing_field/action W:eval::missing_field/outcome W:eval::missing_field/reason/reasonCode W:eval::missing_field/reason/reasonType W:eval::missing_field/severity W:eval::missing_field/eventTime W:eval::missing_field/dataEvent W:eval::missing_field/initiator/id W:eval::missing_field/initiator/name W:eval::missing_field/initiator/typeURI W:eval::missing_field/initiator/credential/type W:eval::missing_field/initiator/host/address W:eval::missing_field/initiator/host/addressType W:eval::missing_field/target/name W:eval::missing_field/target/typeURI W:eval::missing_field/observer/name W:eval::missing_field/logSourceCRN W:eval::missing_field/message W:eval::missing_field/saveServiceCopy"),
     ("route__input_pretty_printed_object", "route @us-south ->archive,logs,siem"),
     ("route__input_extra_reserved_cadf_fields", "route @us-south ->archive,logs,siem"),
 ];

@@ -36,6 +36,8 @@ mod layout;
 mod properties;
 #[path = "readme.rs"]
 mod readme;
+#[path = "real_events.rs"]
+mod real_events;
 #[path = "recovery.rs"]
 mod recovery;
 #[path = "robustness.rs"]

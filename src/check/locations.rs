@@ -8,7 +8,7 @@ use crate::catalog::{Domain, LocationMatch, LocationTable, Region, Service};
 use crate::source::Span;
 use crate::suggestion;
 
-use crate::vocab::GLOBAL;
+use crate::vocab::{EMPTY, GLOBAL};
 
 /// The route wildcard.
 pub(crate) const ANY: &str = "*";
@@ -84,14 +84,14 @@ impl<'a> CheckState<'a> {
         if !clean {
             return false;
         }
-        if name.node == GLOBAL || name.node == ANY {
+        if name.node == GLOBAL || name.node == ANY || name.node == EMPTY {
             self.report(CheckError::DuplicateDeclaration {
                 kind: "location",
                 name: name.node.clone(),
                 span: name.span.into(),
                 first: None,
                 first_label: "",
-                help: format!("`{}` is built in: `global` is Activity Tracker's location for global events, `*` matches every location", name.node),
+                help: format!("`{}` is built in: `global` is Activity Tracker's location for global events, `*` matches every location, `empty` names an empty CRN location in `locate` lines", name.node),
             });
             return false;
         }
@@ -212,7 +212,16 @@ impl<'a> CheckState<'a> {
         overridden: &mut HashMap<String, Span>,
         service: &mut Service,
     ) {
-        let mut to = self.service_location(&locate.to);
+        let mut to = if locate.to.node == EMPTY {
+            self.invalid(
+                locate.to.span,
+                "`empty` is not a location events can be located in".into(),
+                "name `global` or a region: `locate empty -> global` locates events whose CRN has no location",
+            );
+            None
+        } else {
+            self.service_location(&locate.to)
+        };
         if to
             .as_deref()
             .is_some_and(|t| matches!(self.locations.names.get(t), Some((Located::Zone(_), _))))
@@ -229,7 +238,12 @@ impl<'a> CheckState<'a> {
             to = None;
         }
         for from in &locate.from {
-            let Some(resolved) = self.service_location(from) else {
+            let resolved = if from.node == EMPTY {
+                Some(String::new())
+            } else {
+                self.service_location(from)
+            };
+            let Some(resolved) = resolved else {
                 continue;
             };
             if let Some(first) = overridden.get(&resolved) {

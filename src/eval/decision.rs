@@ -209,6 +209,10 @@ pub struct Decision<'c> {
     /// Where the event is located, after zone, alias and service overrides.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Cow<'c, str>>,
+    /// The location segment of `logSourceCRN` as the event writes it (a zone, an alias, a
+    /// former name, `global`, or empty), whenever the CRN could be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crn_location: Option<Cow<'c, str>>,
     /// The targets it is sent to (only with verdict `route`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub targets: Option<Cow<'c, [String]>>,
@@ -244,6 +248,7 @@ impl<'c> Decision<'c> {
             service: None,
             event_type: None,
             location: None,
+            crn_location: None,
             targets: None,
             reason: None,
             violations: Vec::new(),
@@ -288,6 +293,7 @@ impl<'c> Decision<'c> {
             service: owned(self.service),
             event_type: self.event_type,
             location: owned(self.location),
+            crn_location: owned(self.crn_location),
             targets: self.targets.map(|t| Cow::Owned(t.into_owned())),
             reason: self.reason,
             violations: self.violations,
@@ -321,6 +327,7 @@ impl<'c> Decision<'c> {
             self.event_type.map(EventType::as_str),
         )?;
         write_field(out, b",\"location\":", self.location.as_deref())?;
+        write_field(out, b",\"crn_location\":", self.crn_location.as_deref())?;
         if let Some(targets) = &self.targets {
             out.write_all(b",\"targets\":[")?;
             for (i, target) in targets.iter().enumerate() {
@@ -402,7 +409,7 @@ mod tests {
             (any::<u64>(), verdict, name(), name()),
             (
                 proptest::option::of(event_type),
-                name(),
+                (name(), name()),
                 proptest::option::of(prop::collection::vec(text(), 0..3)),
                 proptest::option::of(reason),
                 prop::collection::vec(violation(), 0..3),
@@ -411,7 +418,7 @@ mod tests {
             .prop_map(
                 |(
                     (index, verdict, action, service),
-                    (event_type, location, targets, reason, violations),
+                    (event_type, (location, crn_location), targets, reason, violations),
                 )| {
                     Decision {
                         index,
@@ -420,6 +427,7 @@ mod tests {
                         service,
                         event_type,
                         location,
+                        crn_location,
                         targets: targets.map(Cow::Owned),
                         reason,
                         violations,

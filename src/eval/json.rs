@@ -1,6 +1,8 @@
 //! JSON text details shared by the input scanner and the output writer: where a string needs
 //! escaping, and how a field path is written as a JSON pointer.
 
+use std::borrow::Cow;
+
 /// The offset of the first `"`, `\` or control character, found sixteen bytes at a time.
 pub(crate) fn special(bytes: &[u8]) -> Option<usize> {
     let mut offset = 0;
@@ -58,6 +60,14 @@ pub(crate) fn pointer(path: &str) -> String {
         push_pointer_token(&mut out, segment);
     }
     out
+}
+
+/// At most 80 characters of a value, for messages.
+pub(crate) fn shorten(text: &str) -> Cow<'_, str> {
+    match text.char_indices().nth(80) {
+        Some((end, _)) => Cow::Owned(format!("{}…", &text[..end])),
+        None => Cow::Borrowed(text),
+    }
 }
 
 #[cfg(test)]

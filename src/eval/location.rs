@@ -21,12 +21,14 @@ pub(crate) struct Place<'a> {
 
 use crate::vocab::GLOBAL;
 
-/// Locates an event, or records why it is unroutable.
+/// Locates an event, or records why it is unroutable; `written` receives the CRN's location
+/// segment as the event gives it, whenever the CRN parses.
 pub(crate) fn locate<'a>(
     catalog: &'a Catalog,
     service: &'a Service,
     event: &'a Value,
     out: &mut Vec<Violation>,
+    written: &mut Option<&'a str>,
     trace: Option<&mut Trace>,
 ) -> Option<Place<'a>> {
     let unroutable = |message: String, help: &str| Violation {
@@ -55,20 +57,34 @@ pub(crate) fn locate<'a>(
     };
     let Some(crn) = Crn::parse(text) else {
         out.push(unroutable(
-            format!("`logSourceCRN` is not a CRN: `{text}`"),
-            "write `crn:v1:<cname>:<ctype>:<service>:<location>:...` with ten segments",
+            Crn::problem(text),
+            "the producer sends the CRN of its instance, `crn:v1:<cname>:<ctype>:<service>:<location>:<scope>:<instance>:<type>:<resource>`, whose location segment routes the event",
         ));
         return None;
     };
     let raw = crn.location();
+    *written = Some(raw);
     let (region, zone) = if raw == GLOBAL {
         (GLOBAL, None)
     } else if let Some(place) = catalog.resolve(raw) {
         (place.region.as_str(), place.zone.then_some(raw))
     } else if raw.is_empty() {
+        if applied_override(service, "", None).is_some() {
+            ("", None)
+        } else {
+            out.push(unroutable(
+                format!(
+                    "the location segment of `logSourceCRN` is empty, and `{}` does not say where such events are located",
+                    service.name
+                ),
+                "a global service's catalog says `locate empty -> global`; otherwise the sixth segment of the CRN names the region, zone or `global`",
+            ));
+            return None;
+        }
+    } else if super::crn::is_placeholder(raw) {
         out.push(unroutable(
-            "the location segment of `logSourceCRN` is empty".into(),
-            "the sixth segment of the CRN names the region, zone or `global`",
+            format!("the location segment of `logSourceCRN` is a template placeholder, `{raw}`"),
+            "the producer fills in the region, zone or `global` its instance runs in",
         ));
         return None;
     } else {

@@ -7,6 +7,7 @@ mod engine;
 mod fast;
 mod input;
 mod json;
+mod legacy;
 mod location;
 mod parse;
 mod route;
@@ -218,7 +219,14 @@ impl<'c> Evaluator<'c> {
     }
 
     fn decide_value(&self, event: &Value, index: u64, trace: Option<&mut Trace>) -> Decision<'c> {
-        let mut decision = self.decide_leniently(event, index, trace);
+        let mut decision = match legacy::unwrap(event) {
+            Some(unwrapped) => {
+                let mut decision = self.decide_leniently(&unwrapped.event, index, trace);
+                unwrapped.repoint(&mut decision.violations);
+                decision
+            }
+            None => self.decide_leniently(event, index, trace),
+        };
         if self.context.strict {
             decision.strict();
         }
@@ -259,15 +267,18 @@ impl<'c> Evaluator<'c> {
             trace.action = Some(id);
         }
         self.validate_action(event, id, action, &mut decision, trace.as_deref_mut());
+        let mut written = None;
         let place = self.catalog.service(action.service).and_then(|service| {
             location::locate(
                 self.catalog,
                 service,
                 event,
                 &mut decision.violations,
+                &mut written,
                 trace.as_deref_mut(),
             )
         });
+        decision.crn_location = written.map(|w| Cow::Owned(w.to_owned()));
         if self.context.strict {
             // Before the verdict, so that a strict reject keeps what a reject knows.
             decision.strict();

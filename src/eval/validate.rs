@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::crn::Crn;
 use super::decision::{Violation, ViolationLevel};
 use super::json::pointer;
+use super::json::shorten;
 use super::rules::{self, Form, Membership, Num, Shape};
 use super::timestamp;
 use super::trace::{FieldHit, Owner};
@@ -278,14 +279,6 @@ pub(crate) fn describe(value: Shape<'_>) -> String {
         Shape::Array(_) => "an array".into(),
         Shape::Object(_) => "an object".into(),
         Shape::Opaque => "a value".into(),
-    }
-}
-
-/// At most 80 characters of a value, for messages.
-fn shorten(text: &str) -> Cow<'_, str> {
-    match text.char_indices().nth(80) {
-        Some((end, _)) => Cow::Owned(format!("{}…", &text[..end])),
-        None => Cow::Borrowed(text),
     }
 }
 

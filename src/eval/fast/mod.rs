@@ -75,6 +75,7 @@ impl<'a, 'c> View<'_, 'a, 'c> {
         decision.action = Some(Cow::Borrowed(&action.name));
         decision.service = Some(Cow::Borrowed(&service.name));
         decision.event_type = Some(action.event_type);
+        decision.crn_location = Some(Cow::Borrowed(outcome.written));
         if !context.enables(action, self.catalog, action.event_type) {
             decision.settle(Err(DropReason::disabled(action.event_type)));
             return Some(decision);

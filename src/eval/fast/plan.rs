@@ -202,6 +202,8 @@ pub(crate) struct Routing {
     moves: Vec<Vec<u32>>,
     /// Per action: its class, the set of routes whose filters admit it.
     classes: Vec<u32>,
+    /// The place of an empty CRN location, which only a service's `locate empty` moves.
+    empty: Option<u32>,
     /// `[class * places + place]`: the targets, or why the event is dropped.
     outcomes: Vec<Result<Box<[String]>, DropReason>>,
 }
@@ -209,6 +211,8 @@ pub(crate) struct Routing {
 /// A routed or dropped event's location and targets.
 pub(crate) struct Outcome<'c> {
     pub(crate) location: &'c str,
+    /// The CRN's location segment as written, borrowed from the catalog's names.
+    pub(crate) written: &'c str,
     pub(crate) targets: Result<&'c [String], DropReason>,
 }
 
@@ -231,6 +235,9 @@ impl Routing {
         }
         let global = intern(&mut routing.places, (GLOBAL.into(), None));
         routing.raw.insert(GLOBAL.into(), global);
+        let empty = intern(&mut routing.places, (String::new(), None));
+        routing.raw.insert("".into(), empty);
+        routing.empty = Some(empty);
         let base = routing.places.len();
         for service in catalog.services() {
             if service.overrides.is_empty() {
@@ -286,11 +293,16 @@ impl Routing {
         service: ServiceId,
         raw: &str,
     ) -> Option<Outcome<'_>> {
-        let base = *self.raw.get(raw)?;
+        let (written, base) = self.raw.get_key_value(raw)?;
         let place = match self.moves.get(service.index()) {
-            Some(moves) if !moves.is_empty() => *moves.get(base as usize)?,
-            _ => base,
+            Some(moves) if !moves.is_empty() => *moves.get(*base as usize)?,
+            _ => *base,
         };
+        // An empty location stays one only for a service that does not locate it: such an
+        // event is unroutable, which the reference evaluator words.
+        if Some(place) == self.empty {
+            return None;
+        }
         let class = *self.classes.get(action.index())? as usize;
         let (location, _) = self.places.get(place as usize)?;
         let outcome = self
@@ -298,6 +310,7 @@ impl Routing {
             .get(class * self.places.len() + place as usize)?;
         Some(Outcome {
             location,
+            written,
             targets: outcome.as_ref().map(AsRef::as_ref).map_err(|r| *r),
         })
     }
