@@ -18,8 +18,9 @@ use crate::yaml;
 /// What an artifact says it is.
 pub const FORMAT: &str = "rulec-catalog";
 /// The artifact layout this build writes and the newest it reads.
-pub const FORMAT_VERSION: u32 = 2;
-/// The oldest artifact layout this build reads (version 1 stored each action's fields inline).
+pub const FORMAT_VERSION: u32 = 3;
+/// The oldest artifact layout this build reads (version 1 stored each action's fields inline;
+/// version 2 has no `invalid` levels and no service envelopes, which read as `error` and none).
 pub const OLDEST_FORMAT_VERSION: u32 = 2;
 
 /// How an artifact is written.

@@ -66,6 +66,8 @@ pub(crate) enum ServiceItem {
     Fields(Fields),
     /// `when ... { ... }`
     When(WhenBlock),
+    /// `envelope { ... }`: envelope fields declared again for this service's events.
+    Envelope(FieldBlock),
     /// `locate a, b -> c`
     Locate(Locate),
     /// `domain x.icr.io -> region`

@@ -219,6 +219,23 @@ fn service_page(catalog: &Catalog, service: &Service) -> String {
     out.push('\n');
     location_tables(&mut out, catalog, service);
     domains(&mut out, catalog, service);
+    if let Some(own) = &service.envelope {
+        let changed: Vec<FieldRule> = own
+            .iter()
+            .zip(catalog.envelope())
+            .filter(|(own, global)| own != global)
+            .map(|(own, _)| own.clone())
+            .collect();
+        if !changed.is_empty() {
+            out.push_str(
+                "
+## Envelope fields declared again for this service
+
+",
+            );
+            fields_table(&mut out, &changed);
+        }
+    }
     let actions: Vec<&Action> = catalog
         .actions()
         .iter()

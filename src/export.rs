@@ -32,8 +32,11 @@ pub const LIMITS: &[&str] = &[
 #[must_use]
 pub fn json_schema(catalog: &Catalog) -> Value {
     let mut root = Node::default();
+    let redeclared = redeclared(catalog);
     for rule in catalog.envelope() {
-        root.add(rule);
+        if !redeclared.contains(rule.path.as_str()) {
+            root.add(rule);
+        }
     }
     let names: Vec<&str> = catalog.actions().iter().map(|a| &*a.name).collect();
     root.constrain("action", json!({"type": "string", "enum": names}), true);
@@ -65,12 +68,27 @@ pub fn json_schema(catalog: &Catalog) -> Value {
     Value::Object(schema)
 }
 
+/// The envelope paths some service declares again differently: each action's branch says
+/// them, as its service's envelope has them, instead of the root.
+fn redeclared(catalog: &Catalog) -> std::collections::BTreeSet<&str> {
+    let global = catalog.envelope();
+    catalog
+        .services()
+        .iter()
+        .filter_map(|s| s.envelope.as_deref())
+        .flat_map(|own| own.iter().zip(global))
+        .filter(|(own, global)| own != global)
+        .map(|(_, global)| global.path.as_str())
+        .collect()
+}
+
 /// One `if action is one of ... then ...` per distinct set of action constraints, so that
 /// actions with the same fields share a branch.
 fn action_branches(catalog: &Catalog) -> Vec<Value> {
+    let redeclared = redeclared(catalog);
     let mut groups: Vec<(Value, Vec<&str>)> = Vec::new();
     for action in catalog.actions() {
-        let then = action_schema(catalog, action);
+        let then = action_schema(catalog, action, &redeclared);
         match groups.iter_mut().find(|(schema, _)| *schema == then) {
             Some((_, names)) => names.push(&action.name),
             None => groups.push((then, vec![&action.name])),
@@ -88,10 +106,22 @@ fn action_branches(catalog: &Catalog) -> Vec<Value> {
         .collect()
 }
 
-/// What one action adds: its fields and its conditionals. (A `dataEvent` that disagrees
+/// What one action adds: the envelope fields its service declares again (those some
+/// service redeclares), its fields and its conditionals. (A `dataEvent` that disagrees
 /// with the action's type is a warning, so it is not in the schema.)
-fn action_schema(catalog: &Catalog, action: &Action) -> Value {
+fn action_schema(
+    catalog: &Catalog,
+    action: &Action,
+    redeclared: &std::collections::BTreeSet<&str>,
+) -> Value {
     let mut node = Node::default();
+    let envelope = catalog.envelope_for(action.service);
+    for rule in envelope
+        .iter()
+        .filter(|r| redeclared.contains(r.path.as_str()))
+    {
+        node.add(rule);
+    }
     for rule in catalog.fields(action) {
         node.add(rule);
     }

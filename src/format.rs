@@ -146,7 +146,10 @@ impl Printer<'_> {
     /// Whether a declaration in a service takes more than one line.
     fn service_item_is_block(&self, item: &ServiceItem) -> bool {
         match item {
-            ServiceItem::Group(_) | ServiceItem::Fields(_) | ServiceItem::When(_) => true,
+            ServiceItem::Group(_)
+            | ServiceItem::Fields(_)
+            | ServiceItem::When(_)
+            | ServiceItem::Envelope(_) => true,
             ServiceItem::Locations(locations) => {
                 self.layout(&self.locations_list(locations)) != Layout::Inline
             }
@@ -165,6 +168,7 @@ impl Printer<'_> {
                 self.block(fields.span, &head, &fields.block);
             }
             ServiceItem::When(when) => self.when(when),
+            ServiceItem::Envelope(block) => self.block(block.span, "envelope", block),
             ServiceItem::Locate(locate) => {
                 self.line(
                     locate.span,

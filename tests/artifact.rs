@@ -125,9 +125,9 @@ fn eval_with_a_yaml_artifact_decides_like_the_rules() {
 /// Each bad artifact and the code it must be refused with.
 fn bad_artifacts() -> Vec<(&'static str, Vec<u8>, &'static str)> {
     let good = json_artifact("bad-artifacts");
-    let newer = good.replacen("\"format_version\": 2,", "\"format_version\": 999,", 1);
+    let newer = good.replacen("\"format_version\": 3,", "\"format_version\": 999,", 1);
     assert_ne!(newer, good, "the version was bumped");
-    let older = good.replacen("\"format_version\": 2,", "\"format_version\": 1,", 1);
+    let older = good.replacen("\"format_version\": 3,", "\"format_version\": 1,", 1);
     assert_ne!(older, good, "the version was lowered");
     let edited = good.replacen(
         "Push an image to Container Registry.",
@@ -210,7 +210,7 @@ fn an_edited_yaml_artifact_is_corrupt() {
 #[test]
 fn a_newer_artifact_says_which_version_it_has() {
     let text = json_artifact("newer-message").replacen(
-        "\"format_version\": 2,",
+        "\"format_version\": 3,",
         "\"format_version\": 999,",
         1,
     );

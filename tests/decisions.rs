@@ -508,3 +508,102 @@ fn level_clauses_that_change_nothing_are_refused_with_help() {
         );
     }
 }
+
+const SERVICE_ENVELOPE: &str = r#"
+region us-south "Dallas"
+envelope {
+  action: string
+  logSourceCRN: crn
+  observer.name: enum { ActivityTracker }
+  target.id?: string
+}
+service cloud-object-storage "Cloud Object Storage" {
+  collect management
+  // IBM's own COS sample events carry no `observer`; and COS names its target always.
+  envelope {
+    observer.name?: enum { ActivityTracker }
+    target.id: string
+  }
+  management bucket.create "Create a bucket."
+}
+service other "Other" {
+  collect management
+  management thing.read "Read a thing."
+}
+target logs cloud_logs
+default targets logs
+"#;
+
+#[test]
+fn a_service_declares_envelope_fields_again_for_its_own_events() {
+    let catalog = Catalog::compile(vec![Source::new("s.rules", SERVICE_ENVELOPE)]).unwrap();
+    let engine = Engine::new(catalog);
+    let event = |action: &str, service: &str, extra: &str| {
+        format!(
+            r#"{{"action":"{action}","logSourceCRN":"crn:v1:bluemix:public:{service}:us-south:a/1::x:1"{extra}}}"#
+        )
+    };
+    let cos = event(
+        "cloud-object-storage.bucket.create",
+        "cloud-object-storage",
+        r#","target":{"id":"crn:v1:bluemix:public:cloud-object-storage:global:a/1::bucket:b"}"#,
+    );
+    let other = event("other.thing.read", "other", "");
+    let strict = Evaluator::new(&engine).with_context(Context::defaults().strict(true));
+    for evaluator in [Evaluator::new(&engine), strict] {
+        for (text, expected) in [
+            (cos.as_str(), "route @us-south ->logs"),
+            (
+                other.as_str(),
+                "reject @us-south E:eval::missing_field/observer/name",
+            ),
+        ] {
+            let fast = evaluator.evaluate(text.as_bytes(), 0);
+            let reference = evaluator.evaluate_reference(text.as_bytes(), 0);
+            assert_eq!(summary(&fast), expected, "{text}");
+            assert_eq!(fast, reference, "{text}");
+        }
+    }
+    // Tightened: COS requires `target.id`, the others do not.
+    let untargeted = event(
+        "cloud-object-storage.bucket.create",
+        "cloud-object-storage",
+        "",
+    );
+    assert_eq!(
+        summary(&engine.evaluate(untargeted.as_bytes())),
+        "reject @us-south E:eval::missing_field/target/id"
+    );
+}
+
+#[test]
+fn a_service_envelope_names_only_envelope_fields_once() {
+    let text = SERVICE_ENVELOPE.replace(
+        "    target.id: string\n",
+        "    target.id: string\n    observer.nmae: string\n    target.id?: string\n",
+    );
+    let diagnostics = Catalog::compile(vec![Source::new("s.rules", text)]).unwrap_err();
+    let messages: Vec<String> = diagnostics
+        .list()
+        .iter()
+        .map(|d| {
+            format!(
+                "{d} / {}",
+                miette::Diagnostic::help(d)
+                    .map(|h| h.to_string())
+                    .unwrap_or_default()
+            )
+        })
+        .collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(
+        messages[0].starts_with(
+            "`observer.nmae` is not a field of the envelope / did you mean `observer.name`?"
+        ),
+        "{messages:?}"
+    );
+    assert!(
+        messages[1].starts_with("`target.id` is declared twice in this service's envelope"),
+        "{messages:?}"
+    );
+}

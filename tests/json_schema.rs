@@ -137,3 +137,32 @@ fn rulec_export_json_schema_prints_the_library_schema() {
     let printed: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(printed, export::json_schema(&shipped()));
 }
+
+#[test]
+fn a_service_envelope_is_in_its_actions_branches() {
+    let text = r#"
+region us-south "Dallas"
+envelope {
+  action: string
+  logSourceCRN: crn
+  observer.name: enum { ActivityTracker }
+}
+service cos "Cloud Object Storage" {
+  envelope { observer.name?: enum { ActivityTracker } }
+  management bucket.create "Create a bucket."
+}
+service other "Other" {
+  management thing.read "Read a thing."
+}
+target logs cloud_logs
+default targets logs
+"#;
+    let catalog = Catalog::compile(vec![rulec::Source::new("s.rules", text)]).unwrap();
+    let validator = validator(&catalog);
+    let event = |action: &str| json!({"action": action, "logSourceCRN": "crn:v1:bluemix:public:x:us-south:a/1::x:1"});
+    assert!(validator.is_valid(&event("cos.bucket.create")));
+    assert!(!validator.is_valid(&event("other.thing.read")));
+    let mut observed = event("other.thing.read");
+    observed["observer"] = json!({"name": "ActivityTracker"});
+    assert!(validator.is_valid(&observed));
+}

@@ -68,6 +68,11 @@ pub struct Service {
     pub domains: Vec<Domain>,
     /// Location overrides, from a resolved location to the one its events are located in.
     pub overrides: Vec<(String, String)>,
+    /// Its events' envelope, when its `envelope` blocks declare envelope fields again: the
+    /// catalog's envelope, in its order, with those fields replaced. See
+    /// [`Catalog::envelope_for`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub envelope: Option<Vec<FieldRule>>,
 }
 
 /// Defines an opaque id: an index into one of the catalog's lists, minted only by the crate.
@@ -452,6 +457,11 @@ fn intern_paths(data: &mut CatalogData) -> Box<[Box<str>]> {
     for rule in &mut data.envelope {
         rule.path_id = intern(&rule.path);
     }
+    for service in &mut data.services {
+        for rule in service.envelope.iter_mut().flatten() {
+            rule.path_id = intern(&rule.path);
+        }
+    }
     paths.into_boxed_slice()
 }
 
@@ -547,6 +557,16 @@ impl Catalog {
     #[must_use]
     pub fn envelope(&self) -> &[FieldRule] {
         &self.data.envelope
+    }
+
+    /// The envelope of a service's events: its own when its `envelope` blocks declare fields
+    /// again (relaxed or tightened for it), else the catalog's. Both list the same paths in
+    /// the same order, so a field's position is the same in either.
+    #[must_use]
+    pub fn envelope_for(&self, service: ServiceId) -> &[FieldRule] {
+        self.service(service)
+            .and_then(|s| s.envelope.as_deref())
+            .unwrap_or(&self.data.envelope)
     }
 
     /// The conditional constraints.

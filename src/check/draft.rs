@@ -35,6 +35,9 @@ pub(super) struct Actions<'a> {
     pub(super) by_name: BTreeMap<String, ActionDraft>,
     /// Actions declared so far per service, for declaration positions.
     declared: Vec<usize>,
+    /// By service index: the service's envelope, when its `envelope` blocks declare fields
+    /// again.
+    pub(super) envelopes: HashMap<usize, Vec<FieldDecl>>,
 }
 
 impl Actions<'_> {
@@ -75,7 +78,18 @@ impl Actions<'_> {
         self,
         origins: &mut Origins,
     ) -> (Vec<Service>, Vec<Action>, Vec<Arc<[FieldRule]>>) {
-        let services = self.services.into_iter().map(|(s, _)| s).collect();
+        let mut envelopes = self.envelopes;
+        let services = self
+            .services
+            .into_iter()
+            .enumerate()
+            .map(|(index, (mut service, _))| {
+                service.envelope = envelopes
+                    .remove(&index)
+                    .map(|decls| decls.into_iter().map(|d| d.rule).collect());
+                service
+            })
+            .collect();
         let mut sets: HashMap<Vec<Span>, u32> = HashMap::new();
         let mut field_sets: Vec<Arc<[FieldRule]>> = Vec::new();
         let actions = self

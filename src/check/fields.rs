@@ -126,10 +126,60 @@ impl<'a> CheckState<'a> {
         out
     }
 
-    /// Attaches `fields` blocks to their actions and builds the conditional constraints.
+    /// A service's envelope: the catalog's, with the fields its `envelope` blocks declare
+    /// again put in their place; `None` when it has no such block. A path the catalog's
+    /// envelope does not declare, or one declared twice, is reported.
+    fn service_envelope(
+        &mut self,
+        blocks: &[&'a ast::Service],
+        envelope: &[FieldDecl],
+    ) -> Option<Vec<FieldDecl>> {
+        let mut own: Vec<FieldDecl> = Vec::new();
+        for item in blocks.iter().flat_map(|b| &b.items) {
+            if let ServiceItem::Envelope(block) = item {
+                own.extend(self.block_fields(block));
+            }
+        }
+        if own.is_empty() {
+            return None;
+        }
+        let mut effective = envelope.to_vec();
+        let mut redeclared: HashSet<String> = HashSet::new();
+        for decl in own {
+            if !redeclared.insert(decl.rule.path.clone()) {
+                self.invalid(
+                    decl.span,
+                    format!(
+                        "`{}` is declared twice in this service's envelope",
+                        decl.rule.path
+                    ),
+                    "declare each envelope field once per service",
+                );
+                continue;
+            }
+            if let Some(slot) = effective.iter_mut().find(|d| d.rule.path == decl.rule.path) {
+                *slot = decl;
+            } else {
+                let known = envelope.iter().map(|d| d.rule.path.as_str());
+                let help = suggestion::did_you_mean(&decl.rule.path, known, || {
+                    "a service's `envelope` block declares envelope fields again for its events; declare its own fields in a `fields` block".into()
+                });
+                self.invalid(
+                    decl.span,
+                    format!("`{}` is not a field of the envelope", decl.rule.path),
+                    &help,
+                );
+            }
+        }
+        Some(effective)
+    }
+
+    /// Attaches `fields` blocks to their actions and builds the conditional constraints; each
+    /// service's own envelope goes to `actions.envelopes`.
     pub(super) fn attach_fields(
         &mut self,
         items: &[&'a Item],
+        envelope: &[FieldDecl],
         actions: &mut Actions<'a>,
     ) -> Vec<Conditional> {
         let mut conditionals = Vec::new();
@@ -142,6 +192,9 @@ impl<'a> CheckState<'a> {
                 continue;
             };
             let service = built.name.clone();
+            if let Some(own) = self.service_envelope(&blocks, envelope) {
+                actions.envelopes.insert(index, own);
+            }
             for item in blocks.iter().flat_map(|b| &b.items) {
                 match item {
                     ServiceItem::Fields(fields) => {
@@ -304,11 +357,16 @@ impl<'a> CheckState<'a> {
         let mut reported: HashSet<(Span, Span)> = HashSet::new();
         // Actions with the same declarations have the same conflicts: check each list once,
         // at its first action, which is the one the report names.
-        let mut checked: HashSet<Vec<Span>> = HashSet::new();
+        let mut checked: HashSet<(usize, Vec<Span>)> = HashSet::new();
         for (name, draft) in &actions.by_name {
-            if !checked.insert(draft.fields.iter().map(|d| d.span).collect()) {
+            let service = draft.action.service.index();
+            if !checked.insert((service, draft.fields.iter().map(|d| d.span).collect())) {
                 continue;
             }
+            let envelope = actions
+                .envelopes
+                .get(&service)
+                .map_or(envelope, Vec::as_slice);
             let mut seen: BTreeMap<&str, &FieldDecl> = BTreeMap::new();
             for decl in envelope.iter().chain(&draft.fields) {
                 let path = decl.rule.path.as_str();

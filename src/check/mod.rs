@@ -378,6 +378,7 @@ fn count_declarations(file: &ast::File) -> usize {
                         ast::ServiceItem::Group(g) => 1 + g.actions.len(),
                         ast::ServiceItem::Fields(f) => f.actions.len() + block(&f.block),
                         ast::ServiceItem::When(w) => block(&w.block),
+                        ast::ServiceItem::Envelope(b) => block(b),
                         ast::ServiceItem::Locations(l) => 1 + l.locations.len(),
                         _ => 1,
                     })
@@ -518,7 +519,7 @@ impl<'a> CheckState<'a> {
         self.resolve_types();
         let mut actions = self.declare_services(&items);
         let envelope = self.envelope(&items);
-        let conditionals = self.attach_fields(&items, &mut actions);
+        let conditionals = self.attach_fields(&items, &envelope, &mut actions);
         self.check_conflicts(&envelope, &actions);
         self.undeclared_paths(&envelope, &actions, &conditionals);
         let routes::CheckedRoutes {

@@ -196,6 +196,7 @@ impl<'a> CheckState<'a> {
             location_tables: Vec::new(),
             domains: Vec::new(),
             overrides: Vec::new(),
+            envelope: None,
         };
         let mut collect = None;
         let mut require = None;

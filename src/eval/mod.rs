@@ -250,9 +250,18 @@ impl<'c> Evaluator<'c> {
             );
         }
         let mut decision = Decision::rejected(index);
+        // A service can declare envelope fields again for its events.
+        let envelope = event
+            .get("action")
+            .and_then(Value::as_str)
+            .and_then(|name| self.catalog.action_id(name))
+            .and_then(|id| self.catalog.action(id))
+            .map_or(self.catalog.envelope(), |a| {
+                self.catalog.envelope_for(a.service)
+            });
         validate::check(
             event,
-            self.catalog.envelope(),
+            envelope,
             None,
             &mut decision.violations,
             trace

@@ -35,7 +35,7 @@ impl<'c> Draft<'c> {
             event: Value::Object(Map::new()),
             scene,
             rules: catalog
-                .envelope()
+                .envelope_for(action.service)
                 .iter()
                 .chain(catalog.fields(action))
                 .collect(),

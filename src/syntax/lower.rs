@@ -135,6 +135,7 @@ impl Lowerer {
                 })
             }
             Rule::when_block => ServiceItem::When(self.when_block(pair)),
+            Rule::envelope => ServiceItem::Envelope(self.field_block(inner(pair).next()?)),
             Rule::locate => {
                 let span = self.tight_span(&pair);
                 let mut parts = inner(pair);

@@ -22,8 +22,8 @@ use super::lower::Lowerer;
 use crate::ast::File;
 use crate::source::Span;
 
-/// The keywords that start a top-level declaration; `when` only outside every block, as a
-/// service has `when` blocks too.
+/// The keywords that start a top-level declaration; `when` and `envelope` only outside every
+/// block, as a service has `when` and `envelope` blocks too.
 const ITEM_KEYWORDS: &[&str] = &[
     "service", "type", "schema", "envelope", "when", "region", "target", "route", "default",
 ];
@@ -269,7 +269,7 @@ impl Outline {
         if !ITEM_KEYWORDS.iter().any(|k| k.as_bytes() == word) {
             return false;
         }
-        if word == b"when" && !self.stack.is_empty() {
+        if (word == b"when" || word == b"envelope") && !self.stack.is_empty() {
             return false;
         }
         // A keyword ends at white space or `{`; a field named like one (`type: string`) is

@@ -53,10 +53,10 @@ struct View<'s, 'a, 'c> {
 impl<'a, 'c> View<'_, 'a, 'c> {
     fn decide(&self, context: Context, index: u64) -> Option<Decision<'c>> {
         let trie = &self.plan.trie;
-        self.passes_all(self.catalog.envelope())?;
         let name = self.string(trie.action)?;
         let id = self.catalog.action_id(name)?;
         let action = self.catalog.action(id)?;
+        self.passes_all(self.catalog.envelope_for(action.service))?;
         self.passes_all(self.catalog.fields(action))?;
         for conditional in &action.conditionals {
             let conditional = self.catalog.conditionals().get(*conditional as usize)?;
