@@ -30,6 +30,8 @@ pub(crate) enum Item {
     When(WhenBlock),
     /// `region NAME "display" { zones ... aliases ... }`
     Region(Region),
+    /// `geography NAME "display" { REGION, ... }`
+    Geography(Geography),
     /// `target NAME TYPE ["description"]`
     Target(Target),
     /// `route NAME { ... }`
@@ -313,6 +315,19 @@ pub(crate) struct Region {
     /// Other names for it.
     pub aliases: Vec<Name>,
     /// The whole declaration: to its `}`, or to its display name when it has no block.
+    pub span: Span,
+}
+
+/// `geography NAME "display" { REGION, ... }`: regions a route rule can name together.
+#[derive(Debug, Clone)]
+pub(crate) struct Geography {
+    /// Its name, e.g. `jp`.
+    pub name: Name,
+    /// Its display name.
+    pub display: Text,
+    /// Its regions, as written.
+    pub regions: Vec<Name>,
+    /// The whole declaration.
     pub span: Span,
 }
 

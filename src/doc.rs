@@ -145,6 +145,18 @@ fn index(catalog: &Catalog) -> String {
             );
         }
     }
+    if !catalog.geographies().is_empty() {
+        out.push_str("\n## Geographies\n\nA route rule that names a geography matches each of its regions.\n\n| Geography | Name | Regions |\n|---|---|---|\n");
+        for geography in catalog.geographies() {
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {} |",
+                geography.name,
+                cell(&geography.display_name),
+                geography.regions.join(", ")
+            );
+        }
+    }
     routes(&mut out, catalog);
     out
 }
@@ -171,16 +183,7 @@ fn routes(out: &mut String, catalog: &Catalog) {
         }
         out.push_str("| Locations | Targets |\n|---|---|\n");
         for rule in &route.rules {
-            let locations: Vec<String> = rule
-                .locations
-                .iter()
-                .map(|l| match l {
-                    crate::catalog::LocationMatch::Any => "`*`".to_owned(),
-                    crate::catalog::LocationMatch::Global => "`global`".to_owned(),
-                    crate::catalog::LocationMatch::Region(r)
-                    | crate::catalog::LocationMatch::Zone(r) => format!("`{r}`"),
-                })
-                .collect();
+            let locations: Vec<String> = rule.locations.iter().map(|l| format!("`{l}`")).collect();
             let targets: Vec<&str> = rule.targets.iter().map(target).collect();
             let targets = if targets.is_empty() {
                 "drop".to_owned()

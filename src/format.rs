@@ -95,6 +95,9 @@ impl Printer<'_> {
             | Item::When(_)
             | Item::Route(_) => true,
             Item::Region(region) => self.region_has_block(region),
+            Item::Geography(geography) => {
+                self.layout(&self.geography_list(geography)) != Layout::Inline
+            }
             Item::Type(decl) => match &decl.ty {
                 TypeExpr::Enum(members) => {
                     self.layout(&self.enum_list(members, "")) != Layout::Inline
@@ -116,6 +119,10 @@ impl Printer<'_> {
             Item::Envelope(block) => self.block(block.span, "envelope", block),
             Item::When(when) => self.when(when),
             Item::Region(region) => self.region(region),
+            Item::Geography(geography) => {
+                let list = self.geography_list(geography);
+                self.list(geography.span, &list);
+            }
             Item::Target(target) => {
                 let mut code = format!("target {} {}", target.name, target.kind);
                 if let Some(description) = &target.description {

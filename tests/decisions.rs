@@ -607,3 +607,110 @@ fn a_service_envelope_names_only_envelope_fields_once() {
         "{messages:?}"
     );
 }
+
+const GEOGRAPHIES: &str = r#"
+region jp-tok "Tokyo" { zones jp-tok-1 aliases ap-north }
+region jp-osa "Osaka" { zones jp-osa-1 }
+region eu-de "Frankfurt" { zones eu-de-1 }
+geography jp "Japan" { ap-north, jp-osa }
+envelope { action: string  logSourceCRN: crn }
+service s "S" {
+  collect management
+  management thing.read "Read."
+}
+target japan cloud_logs
+target rest cloud_logs
+default targets rest
+"#;
+
+fn with_routes(routes: &str) -> (Engine, Vec<String>) {
+    let text = format!("{GEOGRAPHIES}{routes}");
+    let checked = {
+        let mut checker = rulec::Checker::new();
+        checker.add(Source::new("g.rules", text));
+        checker.check()
+    };
+    let messages = checked
+        .diagnostics
+        .list()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    (Engine::new(checked.catalog.unwrap()), messages)
+}
+
+#[test]
+fn a_geography_in_a_route_rule_matches_each_of_its_regions_and_their_zones() {
+    let (engine, messages) = with_routes("route r {\n  jp -> japan\n}\n");
+    assert!(messages.is_empty(), "{messages:?}");
+    for (location, expected) in [
+        ("jp-tok-1", "route @jp-tok ->japan"),
+        ("ap-north", "route @jp-tok ->japan"),
+        ("jp-osa", "route @jp-osa ->japan"),
+        ("eu-de-1", "route @eu-de ->rest"),
+        ("global", "route @global ->rest"),
+    ] {
+        let event = format!(
+            r#"{{"action":"s.thing.read","logSourceCRN":"crn:v1:bluemix:public:s:{location}:a/1::x:1"}}"#
+        );
+        let fast = Evaluator::new(&engine).evaluate(event.as_bytes(), 0);
+        let reference = Evaluator::new(&engine).evaluate_reference(event.as_bytes(), 0);
+        assert_eq!(summary(&fast), expected, "{location}");
+        assert_eq!(fast, reference, "{location}");
+    }
+}
+
+#[test]
+fn geographies_are_checked_for_shadowing_like_regions() {
+    let (_, after) =
+        with_routes("route r {\n  jp-tok -> rest\n  jp-osa -> rest\n  jp -> japan\n}\n");
+    assert_eq!(
+        after,
+        vec!["route rule can never match".to_owned()],
+        "{after:?}"
+    );
+    let (_, before) = with_routes("route r {\n  jp -> japan\n  jp-osa-1 -> rest\n}\n");
+    assert_eq!(
+        before,
+        vec!["route rule can never match".to_owned()],
+        "{before:?}"
+    );
+    let (_, partly) = with_routes("route r {\n  jp-tok -> rest\n  jp -> japan\n}\n");
+    assert!(partly.is_empty(), "{partly:?}");
+}
+
+#[test]
+fn a_geography_lists_known_regions_once_and_is_no_place_of_events() {
+    for (declaration, message) in [
+        (
+            "geography x \"X\" { jp-tok-1 }",
+            "`jp-tok-1` is a zone; a geography lists regions",
+        ),
+        (
+            "geography x \"X\" { jp-tok, ap-north }",
+            "`ap-north` is listed twice in geography `x`",
+        ),
+        ("geography x \"X\" { }", "geography `x` lists no region"),
+        (
+            "geography x \"X\" { jp }",
+            "`jp` is a geography; a geography lists regions",
+        ),
+        ("geography x \"X\" { jp-tk }", "unknown location `jp-tk`"),
+        (
+            "geography jp-osa \"X\" { jp-tok }",
+            "location `jp-osa` is declared twice",
+        ),
+        (
+            "service t \"T\" {\n  management a.b \"x\"\n  locate jp -> jp-tok\n}",
+            "`jp` is a geography: events are located in a region or `global`",
+        ),
+    ] {
+        let text = format!("{GEOGRAPHIES}{declaration}\n");
+        let diagnostics = Catalog::compile(vec![Source::new("g.rules", text)]).unwrap_err();
+        let messages: Vec<String> = diagnostics.list().iter().map(ToString::to_string).collect();
+        assert!(
+            messages.iter().any(|m| m.starts_with(message)),
+            "{declaration}: {messages:?}"
+        );
+    }
+}

@@ -168,6 +168,18 @@ pub struct Conditional {
     pub fields: Vec<FieldRule>,
 }
 
+/// A part of the location hierarchy (`jp`, Japan) that route rules can name for all its
+/// regions, as Activity Tracker Event Routing matches rule locations since 2026-01-27.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Geography {
+    /// Its name, e.g. `jp`.
+    pub name: String,
+    /// Display name, e.g. `Japan`.
+    pub display_name: String,
+    /// Its regions.
+    pub regions: Vec<String>,
+}
+
 /// A region where Activity Tracker Event Routing runs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Region {
@@ -229,6 +241,41 @@ pub enum LocationMatch {
     Region(String),
     /// A zone: only that zone.
     Zone(String),
+    /// A geography: each of its regions, and their zones.
+    Geography {
+        /// Its name, as the rule writes it.
+        name: String,
+        /// Its regions.
+        regions: Vec<String>,
+    },
+}
+
+impl std::fmt::Display for LocationMatch {
+    /// As a route rule writes it: `*`, `global`, or the name.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LocationMatch::Any => f.write_str("*"),
+            LocationMatch::Global => f.write_str(crate::vocab::GLOBAL),
+            LocationMatch::Region(name)
+            | LocationMatch::Zone(name)
+            | LocationMatch::Geography { name, .. } => f.write_str(name),
+        }
+    }
+}
+
+impl LocationMatch {
+    /// Whether it matches an event located in `location` (a region or `global`), from `zone`
+    /// when its CRN named one.
+    #[must_use]
+    pub fn matches(&self, location: &str, zone: Option<&str>) -> bool {
+        match self {
+            LocationMatch::Any => true,
+            LocationMatch::Global => location == crate::vocab::GLOBAL,
+            LocationMatch::Region(region) => location == region,
+            LocationMatch::Zone(wanted) => zone == Some(wanted.as_str()),
+            LocationMatch::Geography { regions, .. } => regions.iter().any(|r| r == location),
+        }
+    }
 }
 
 /// One rule of a route.
@@ -293,6 +340,8 @@ pub(crate) struct CatalogData {
     pub(crate) envelope: Vec<FieldRule>,
     pub(crate) conditionals: Vec<Conditional>,
     pub(crate) regions: Vec<Region>,
+    #[serde(default)]
+    pub(crate) geographies: Vec<Geography>,
     pub(crate) targets: Vec<Target>,
     pub(crate) routes: Vec<Route>,
     pub(crate) default_targets: Vec<TargetId>,
@@ -388,6 +437,9 @@ fn consistent(data: &CatalogData) -> Result<(), String> {
                     LocationMatch::Zone(name) => {
                         data.regions.iter().any(|r| r.zones.contains(name))
                     }
+                    LocationMatch::Geography { regions, .. } => regions
+                        .iter()
+                        .all(|name| data.regions.iter().any(|r| r.name == *name)),
                 };
                 if !known {
                     return fails(format!("route `{}` names an unknown location", route.name));
@@ -579,6 +631,12 @@ impl Catalog {
     #[must_use]
     pub fn regions(&self) -> &[Region] {
         &self.data.regions
+    }
+
+    /// The geographies route rules can name, in declaration order.
+    #[must_use]
+    pub fn geographies(&self) -> &[Geography] {
+        &self.data.geographies
     }
 
     /// The targets.

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use super::{CheckError, CheckState};
 use crate::ast::{self, Item, Name, ServiceItem};
-use crate::catalog::{Domain, LocationMatch, LocationTable, Region, Service};
+use crate::catalog::{Domain, Geography, LocationMatch, LocationTable, Region, Service};
 use crate::source::Span;
 use crate::suggestion;
 
@@ -22,6 +22,8 @@ pub(super) enum Located {
     Zone(String),
     /// An alias of a region.
     Alias(String),
+    /// A geography, and its regions.
+    Geography(Vec<String>),
 }
 
 /// Every declared location name, with what it stands for and where it was declared.
@@ -35,8 +37,9 @@ pub(super) struct Table {
 impl Table {
     /// The region a name resolves to (itself, its zone's region, or its alias's region).
     pub(super) fn region_of(&self, name: &str) -> Option<&str> {
-        self.names.get(name).map(|(located, _)| match located {
-            Located::Region(r) | Located::Zone(r) | Located::Alias(r) => r.as_str(),
+        self.names.get(name).and_then(|(located, _)| match located {
+            Located::Region(r) | Located::Zone(r) | Located::Alias(r) => Some(r.as_str()),
+            Located::Geography(_) => None,
         })
     }
 
@@ -72,11 +75,72 @@ impl<'a> CheckState<'a> {
         regions
     }
 
+    /// Declares the geographies, once every region is: each names regions (or their aliases),
+    /// at least one, each once.
+    pub(super) fn declare_geographies(&mut self, items: &[&'a Item]) -> Vec<Geography> {
+        let mut geographies = Vec::new();
+        for item in items {
+            let Item::Geography(geography) = item else {
+                continue;
+            };
+            let mut regions: Vec<String> = Vec::new();
+            for name in &geography.regions {
+                match self.locations.names.get(&name.node) {
+                    Some((Located::Region(r) | Located::Alias(r), _)) => {
+                        if regions.contains(r) {
+                            self.invalid(
+                                name.span,
+                                format!(
+                                    "`{}` is listed twice in geography `{}`",
+                                    name.node, geography.name.node
+                                ),
+                                "list each region of a geography once",
+                            );
+                        } else {
+                            regions.push(r.clone());
+                        }
+                    }
+                    Some((Located::Zone(r), _)) => {
+                        let r = r.clone();
+                        self.invalid(
+                            name.span,
+                            format!("`{}` is a zone; a geography lists regions", name.node),
+                            &format!("list its region, `{r}`: a region matches its zones"),
+                        );
+                    }
+                    Some((Located::Geography(_), _)) => self.invalid(
+                        name.span,
+                        format!("`{}` is a geography; a geography lists regions", name.node),
+                        "list that geography's regions",
+                    ),
+                    None => self.unknown_location(name, false),
+                }
+            }
+            if geography.regions.is_empty() {
+                self.invalid(
+                    geography.span,
+                    format!("geography `{}` lists no region", geography.name.node),
+                    "list the regions it holds, e.g. `{ jp-tok, jp-osa }`, or remove it",
+                );
+            }
+            if !self.declare_location(&geography.name, Located::Geography(regions.clone())) {
+                continue;
+            }
+            geographies.push(Geography {
+                name: geography.name.node.clone(),
+                display_name: geography.display.node.clone(),
+                regions,
+            });
+        }
+        geographies
+    }
+
     fn declare_location(&mut self, name: &Name, located: Located) -> bool {
         let kind = match located {
             Located::Region(_) => "region",
             Located::Zone(_) => "zone",
             Located::Alias(_) => "alias",
+            Located::Geography(_) => "geography",
         };
         let clean = self.check_chars(kind, name, |c| {
             c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'
@@ -118,6 +182,10 @@ impl<'a> CheckState<'a> {
             Some((Located::Region(r) | Located::Alias(r), _)) => {
                 Some(LocationMatch::Region(r.clone()))
             }
+            Some((Located::Geography(regions), _)) => Some(LocationMatch::Geography {
+                name: name.node.clone(),
+                regions: regions.clone(),
+            }),
             None => {
                 self.unknown_location(name, true);
                 None
@@ -134,6 +202,17 @@ impl<'a> CheckState<'a> {
         match self.locations.names.get(&name.node) {
             Some((Located::Zone(_), _)) => Some(name.node.clone()),
             Some((Located::Region(r) | Located::Alias(r), _)) => Some(r.clone()),
+            Some((Located::Geography(_), _)) => {
+                self.invalid(
+                    name.span,
+                    format!(
+                        "`{}` is a geography: events are located in a region or `global`",
+                        name.node
+                    ),
+                    "name one of its regions; geographies are for route rules",
+                );
+                None
+            }
             None => {
                 self.unknown_location(name, false);
                 None

@@ -389,6 +389,7 @@ fn count_declarations(file: &ast::File) -> usize {
             Item::Envelope(b) => block(b),
             Item::When(w) => block(&w.block),
             Item::Region(r) => 1 + r.zones.len() + r.aliases.len(),
+            Item::Geography(g) => 1 + g.regions.len(),
             Item::Route(r) => 1 + r.rules.len(),
             Item::Type(_) | Item::Target(_) | Item::Defaults(_) => 1,
         })
@@ -515,6 +516,7 @@ impl<'a> CheckState<'a> {
     fn run(&mut self, files: &'a [ast::File]) -> CatalogData {
         let items: Vec<&'a Item> = files.iter().flat_map(|f| &f.items).collect();
         let regions = self.declare_locations(&items);
+        let geographies = self.declare_geographies(&items);
         self.declare_types_and_schemas(&items);
         self.resolve_types();
         let mut actions = self.declare_services(&items);
@@ -538,6 +540,7 @@ impl<'a> CheckState<'a> {
             envelope: envelope.into_iter().map(|d| d.rule).collect(),
             conditionals,
             regions,
+            geographies,
             targets,
             routes,
             default_targets,

@@ -294,6 +294,7 @@ impl<'a> CheckState<'a> {
                 .any(|l| match l {
                     LocationMatch::Any => true,
                     LocationMatch::Region(r) => r == region,
+                    LocationMatch::Geography { regions, .. } => regions.iter().any(|r| r == region),
                     LocationMatch::Global | LocationMatch::Zone(_) => false,
                 })
         };
@@ -344,6 +345,12 @@ impl Coverage {
                     .get(z)
                     .copied()
                     .or_else(|| region_of(z).and_then(|r| self.regions.get(&r).copied())),
+                // Shadowed when earlier rules match each of its regions.
+                LocationMatch::Geography { regions, .. } => regions
+                    .iter()
+                    .map(|r| self.regions.get(r).copied())
+                    .collect::<Option<Vec<Span>>>()
+                    .and_then(|spans| spans.first().copied()),
             })?;
             shadow.get_or_insert(by);
         }
@@ -363,6 +370,11 @@ impl Coverage {
             }
             LocationMatch::Zone(z) => {
                 self.zones.entry(z.clone()).or_insert(rule);
+            }
+            LocationMatch::Geography { regions, .. } => {
+                for region in regions {
+                    self.regions.entry(region.clone()).or_insert(rule);
+                }
             }
         }
     }

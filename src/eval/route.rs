@@ -89,10 +89,5 @@ pub(crate) fn admits(route: &Route, action: &Action) -> bool {
 }
 
 fn matches(location: &LocationMatch, place: &Place<'_>) -> bool {
-    match location {
-        LocationMatch::Any => true,
-        LocationMatch::Global => place.location == crate::vocab::GLOBAL,
-        LocationMatch::Region(region) => place.location == region,
-        LocationMatch::Zone(zone) => place.zone == Some(zone.as_str()),
-    }
+    location.matches(place.location, place.zone)
 }

@@ -3,7 +3,7 @@
 
 use super::token::{level_word, quote};
 use super::{Printer, end, last, start};
-use crate::ast::{EnumMember, Locations};
+use crate::ast::{EnumMember, Geography, Locations};
 use crate::source::{Span, Spanned};
 
 /// The widest list (`{ a, b }`) written on the line of its declaration; a longer one, or one
@@ -74,6 +74,25 @@ impl Printer<'_> {
             close: last(locations.span),
             members: locations
                 .locations
+                .iter()
+                .map(|n| (n.span, n.node.clone()))
+                .collect(),
+            tail: String::new(),
+        }
+    }
+
+    /// A `geography` line: its regions.
+    pub(super) fn geography_list(&self, geography: &Geography) -> List {
+        List {
+            head: format!(
+                "geography {} {}",
+                geography.name,
+                quote(&geography.display.node)
+            ),
+            open: self.out.find(end(geography.display.span), b'{'),
+            close: last(geography.span),
+            members: geography
+                .regions
                 .iter()
                 .map(|n| (n.span, n.node.clone()))
                 .collect(),

@@ -8,8 +8,9 @@ use pest::iterators::Pair;
 use super::grammar::Rule;
 use crate::ast::{
     Action, ActionFlag, Clause, ClauseKind, Condition, Defaults, Domain, EnumMember, Field,
-    FieldBlock, Fields, File, Group, Item, Literal, Locate, Locations, Name, Region, Route,
-    RouteRule, SchemaDecl, Service, ServiceItem, Target, Text, TypeDecl, TypeExpr, WhenBlock,
+    FieldBlock, Fields, File, Geography, Group, Item, Literal, Locate, Locations, Name, Region,
+    Route, RouteRule, SchemaDecl, Service, ServiceItem, Target, Text, TypeDecl, TypeExpr,
+    WhenBlock,
 };
 use crate::source::{Span, Spanned};
 use crate::vocab::{EventType, Level};
@@ -92,6 +93,19 @@ impl Lowerer {
             Rule::envelope => Item::Envelope(self.field_block(inner(pair).next()?)),
             Rule::when_block => Item::When(self.when_block(pair)),
             Rule::region => Item::Region(self.region(pair)),
+            Rule::geography => {
+                let span = self.span(&pair);
+                let mut parts = inner(pair);
+                let name = self.next_name(&mut parts);
+                let display = self.next_text(&mut parts);
+                let regions = parts.flat_map(|p| self.names(p)).collect();
+                Item::Geography(Geography {
+                    name,
+                    display,
+                    regions,
+                    span,
+                })
+            }
             Rule::target => Item::Target(self.target(pair)),
             Rule::route => Item::Route(self.route(pair)),
             Rule::defaults => {
@@ -526,6 +540,7 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_domain
             | Rule::kw_locations
             | Rule::kw_region
+            | Rule::kw_geography
             | Rule::kw_zones
             | Rule::kw_aliases
             | Rule::kw_target

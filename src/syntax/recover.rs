@@ -25,7 +25,16 @@ use crate::source::Span;
 /// The keywords that start a top-level declaration; `when` and `envelope` only outside every
 /// block, as a service has `when` and `envelope` blocks too.
 const ITEM_KEYWORDS: &[&str] = &[
-    "service", "type", "schema", "envelope", "when", "region", "target", "route", "default",
+    "service",
+    "type",
+    "schema",
+    "envelope",
+    "when",
+    "region",
+    "geography",
+    "target",
+    "route",
+    "default",
 ];
 
 /// Unclosed and stray braces and unclosed strings reported in one file; past them, braces are
@@ -56,6 +65,7 @@ const STATEMENT_KEYWORDS: &[&str] = &[
     "schema",
     "envelope",
     "region",
+    "geography",
     "target",
     "route",
     "default",
