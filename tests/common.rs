@@ -46,13 +46,17 @@ pub(crate) fn rulec_with_stdin(args: &[&str], stdin: &str) -> Run {
         .stderr(Stdio::piped())
         .spawn()
         .expect("rulec starts");
+    // Written from another thread while this one reads the output: with both in one thread,
+    // a large input and a large output fill both pipes and each side waits for the other.
     // rulec may exit before reading its input (a broken catalog): a closed pipe is fine.
-    let _ = child
-        .stdin
-        .take()
-        .expect("a stdin pipe")
-        .write_all(stdin.as_bytes());
-    run(child.wait_with_output().expect("rulec runs"))
+    let mut pipe = child.stdin.take().expect("a stdin pipe");
+    let input = stdin.to_owned();
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(input.as_bytes());
+    });
+    let output = child.wait_with_output().expect("rulec runs");
+    writer.join().expect("the input is written");
+    run(output)
 }
 
 /// A fresh, empty directory under the system temp directory, unique to this test.

@@ -166,3 +166,33 @@ default targets logs
     observed["observer"] = json!({"name": "ActivityTracker"});
     assert!(validator.is_valid(&observed));
 }
+
+#[test]
+fn every_decision_of_the_corpus_fits_the_documented_decision_schema() {
+    let schema: Value = serde_json::from_str(include_str!("../docs/decision.schema.json")).unwrap();
+    assert!(jsonschema::meta::is_valid(&schema));
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let engine = Engine::new(shipped());
+    let strict =
+        rulec::Evaluator::new(&engine).with_context(rulec::Context::defaults().strict(true));
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/events");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        for decision in [engine.evaluate(&bytes), strict.evaluate(&bytes, 0)] {
+            let json: Value = serde_json::from_str(&decision.to_json()).unwrap();
+            let errors: Vec<String> = validator
+                .iter_errors(&json)
+                .map(|e| e.to_string())
+                .collect();
+            assert!(errors.is_empty(), "{json}: {errors:?}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "{checked}");
+    let bogus = json!({"index": 0, "verdict": "route", "violations": [], "routes": [{"route": "r", "rule": 0, "targets": []}]});
+    assert!(
+        !validator.is_valid(&bogus),
+        "a route without targets, a rule 0"
+    );
+}

@@ -132,6 +132,18 @@ fn write_str<W: io::Write + ?Sized>(out: &mut W, text: &str) -> io::Result<()> {
     out.write_all(b"\"")
 }
 
+/// Writes a JSON array of strings.
+fn write_strs<W: io::Write + ?Sized>(out: &mut W, items: &[String]) -> io::Result<()> {
+    out.write_all(b"[")?;
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        write_str(out, item)?;
+    }
+    out.write_all(b"]")
+}
+
 /// Writes `n` in decimal.
 fn write_u64<W: io::Write + ?Sized>(out: &mut W, mut n: u64) -> io::Result<()> {
     let mut digits = [0u8; 20];
@@ -147,6 +159,30 @@ fn write_u64<W: io::Write + ?Sized>(out: &mut W, mut n: u64) -> io::Result<()> {
         }
     }
     out.write_all(digits.get(at..).unwrap_or_default())
+}
+
+/// A route that matched an event: its name, the rule that matched and the targets that rule
+/// sends to (none for a rule that drops).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RouteMatch {
+    /// The route's name.
+    pub route: String,
+    /// The rule that matched, counted from 1 in the route's order.
+    pub rule: usize,
+    /// Its targets, sorted by name; empty when the rule drops the event.
+    pub targets: Vec<String>,
+}
+
+impl RouteMatch {
+    fn write_json<W: io::Write + ?Sized>(&self, out: &mut W) -> io::Result<()> {
+        out.write_all(b"{\"route\":")?;
+        write_str(out, &self.route)?;
+        out.write_all(b",\"rule\":")?;
+        write_u64(out, self.rule as u64)?;
+        out.write_all(b",\"targets\":")?;
+        write_strs(out, &self.targets)?;
+        out.write_all(b"}")
+    }
 }
 
 /// The level of a violation: the two of [`Level`] that are reported.
@@ -219,6 +255,13 @@ pub struct Decision<'c> {
     /// Why it is dropped (only with verdict `drop`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<DropReason>,
+    /// Once the event was routed: each route whose rule matched it, in catalog order (empty
+    /// when none did). Absent for a reject, or an event whose type is not collected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub routes: Option<Cow<'c, [RouteMatch]>>,
+    /// Whether no route matched and the default targets were used.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub default_targets: bool,
     /// Every broken constraint, errors and warnings, in the order found.
     pub violations: Vec<Violation>,
 }
@@ -251,6 +294,8 @@ impl<'c> Decision<'c> {
             crn_location: None,
             targets: None,
             reason: None,
+            routes: None,
+            default_targets: false,
             violations: Vec::new(),
         }
     }
@@ -266,6 +311,21 @@ impl<'c> Decision<'c> {
         self.verdict = Verdict::Reject;
         self.targets = None;
         self.reason = None;
+        self.routes = None;
+        self.default_targets = false;
+    }
+
+    /// Settles a routed event: its outcome, the routes that matched and whether the defaults
+    /// applied.
+    pub(crate) fn route(
+        &mut self,
+        outcome: Result<Cow<'c, [String]>, DropReason>,
+        routes: Cow<'c, [RouteMatch]>,
+        default_targets: bool,
+    ) {
+        self.settle(outcome);
+        self.routes = Some(routes);
+        self.default_targets = default_targets;
     }
 
     /// Settles a valid event: routed to `targets`, or dropped for `reason`.
@@ -296,6 +356,8 @@ impl<'c> Decision<'c> {
             crn_location: owned(self.crn_location),
             targets: self.targets.map(|t| Cow::Owned(t.into_owned())),
             reason: self.reason,
+            routes: self.routes.map(|r| Cow::Owned(r.into_owned())),
+            default_targets: self.default_targets,
             violations: self.violations,
         }
     }
@@ -329,16 +391,23 @@ impl<'c> Decision<'c> {
         write_field(out, b",\"location\":", self.location.as_deref())?;
         write_field(out, b",\"crn_location\":", self.crn_location.as_deref())?;
         if let Some(targets) = &self.targets {
-            out.write_all(b",\"targets\":[")?;
-            for (i, target) in targets.iter().enumerate() {
+            out.write_all(b",\"targets\":")?;
+            write_strs(out, targets)?;
+        }
+        write_field(out, b",\"reason\":", self.reason.map(DropReason::as_str))?;
+        if let Some(routes) = &self.routes {
+            out.write_all(b",\"routes\":[")?;
+            for (i, route) in routes.iter().enumerate() {
                 if i > 0 {
                     out.write_all(b",")?;
                 }
-                write_str(out, target)?;
+                route.write_json(out)?;
             }
             out.write_all(b"]")?;
         }
-        write_field(out, b",\"reason\":", self.reason.map(DropReason::as_str))?;
+        if self.default_targets {
+            out.write_all(b",\"default_targets\":true")?;
+        }
         out.write_all(b",\"violations\":[")?;
         for (i, violation) in self.violations.iter().enumerate() {
             if i > 0 {
@@ -363,7 +432,7 @@ mod tests {
 
     use proptest::prelude::*;
 
-    use super::{Decision, DropReason, Verdict, Violation, ViolationLevel};
+    use super::{Decision, DropReason, RouteMatch, Verdict, Violation, ViolationLevel};
     use crate::catalog::EventType;
 
     /// Names mostly plain, sometimes with what JSON escapes: quotes, backslashes, controls.
@@ -414,11 +483,25 @@ mod tests {
                 proptest::option::of(reason),
                 prop::collection::vec(violation(), 0..3),
             ),
+            (
+                proptest::option::of(prop::collection::vec(
+                    (text(), 1..11usize, prop::collection::vec(text(), 0..3)).prop_map(
+                        |(route, rule, targets)| RouteMatch {
+                            route,
+                            rule,
+                            targets,
+                        },
+                    ),
+                    0..3,
+                )),
+                any::<bool>(),
+            ),
         )
             .prop_map(
                 |(
                     (index, verdict, action, service),
                     (event_type, (location, crn_location), targets, reason, violations),
+                    (routes, default_targets),
                 )| {
                     Decision {
                         index,
@@ -430,6 +513,8 @@ mod tests {
                         crn_location,
                         targets: targets.map(Cow::Owned),
                         reason,
+                        routes: routes.map(Cow::Owned),
+                        default_targets,
                         violations,
                     }
                 },

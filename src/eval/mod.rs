@@ -21,7 +21,7 @@ use std::borrow::Cow;
 use serde_json::Value;
 
 pub use crn::Crn;
-pub use decision::{Decision, DropReason, Verdict, Violation, ViolationLevel};
+pub use decision::{Decision, DropReason, RouteMatch, Verdict, Violation, ViolationLevel};
 pub use engine::Engine;
 pub use input::{Buffered, EventReader, InputForm, LINE_CAP};
 pub use parse::MAX_EVENT_BYTES;
@@ -305,7 +305,12 @@ impl<'c> Evaluator<'c> {
             return decision;
         };
         decision.location = Some(Cow::Owned(place.location.to_owned()));
-        decision.settle(route::route(self.catalog, action, &place, trace).map(Cow::Owned));
+        let routing = route::route(self.catalog, action, &place, trace);
+        decision.route(
+            routing.outcome.map(Cow::Owned),
+            Cow::Owned(routing.matches),
+            routing.defaults,
+        );
         decision
     }
 

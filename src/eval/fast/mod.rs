@@ -81,7 +81,11 @@ impl<'a, 'c> View<'_, 'a, 'c> {
             return Some(decision);
         }
         decision.location = Some(Cow::Borrowed(outcome.location));
-        decision.settle(outcome.targets.map(Cow::Borrowed));
+        decision.route(
+            outcome.targets.map(Cow::Borrowed),
+            Cow::Borrowed(outcome.matches),
+            outcome.defaults,
+        );
         Some(decision)
     }
 

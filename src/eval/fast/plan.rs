@@ -3,7 +3,7 @@
 //! every (action class, place) pair (so that a valid event is routed by two lookups).
 
 use crate::catalog::{ActionId, Catalog, FastMap, ServiceId};
-use crate::eval::decision::DropReason;
+use crate::eval::decision::{DropReason, RouteMatch};
 use crate::eval::location::{self, Place};
 use crate::eval::route;
 use crate::vocab::GLOBAL;
@@ -204,13 +204,26 @@ pub(crate) struct Routing {
     classes: Vec<u32>,
     /// The place of an empty CRN location, which only a service's `locate empty` moves.
     empty: Option<u32>,
-    /// `[class * places + place]`: the targets, or why the event is dropped.
-    outcomes: Vec<Result<Box<[String]>, DropReason>>,
+    /// `[class * places + place]`: the targets, or why the event is dropped, with the routes
+    /// that matched and whether the defaults applied.
+    outcomes: Vec<Precomputed>,
+}
+
+/// One routing outcome, computed once by the reference evaluator's `route`.
+#[derive(Debug, Clone)]
+struct Precomputed {
+    targets: Result<Box<[String]>, DropReason>,
+    matches: Box<[RouteMatch]>,
+    defaults: bool,
 }
 
 /// A routed or dropped event's location and targets.
 pub(crate) struct Outcome<'c> {
     pub(crate) location: &'c str,
+    /// The routes that matched.
+    pub(crate) matches: &'c [RouteMatch],
+    /// Whether the default targets applied.
+    pub(crate) defaults: bool,
     /// The CRN's location segment as written, borrowed from the catalog's names.
     pub(crate) written: &'c str,
     pub(crate) targets: Result<&'c [String], DropReason>,
@@ -277,9 +290,12 @@ impl Routing {
                     location,
                     zone: zone.as_deref(),
                 };
-                let outcome =
-                    route::route(catalog, action, &place, None).map(Vec::into_boxed_slice);
-                routing.outcomes.push(outcome);
+                let routed = route::route(catalog, action, &place, None);
+                routing.outcomes.push(Precomputed {
+                    targets: routed.outcome.map(Vec::into_boxed_slice),
+                    matches: routed.matches.into_boxed_slice(),
+                    defaults: routed.defaults,
+                });
             }
         }
         routing
@@ -311,7 +327,9 @@ impl Routing {
         Some(Outcome {
             location,
             written,
-            targets: outcome.as_ref().map(AsRef::as_ref).map_err(|r| *r),
+            matches: &outcome.matches,
+            defaults: outcome.defaults,
+            targets: outcome.targets.as_ref().map(AsRef::as_ref).map_err(|r| *r),
         })
     }
 }
