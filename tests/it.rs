@@ -50,3 +50,5 @@ mod sarif;
 mod shipped_rules;
 #[path = "suite.rs"]
 mod suite;
+#[path = "why.rs"]
+mod why;

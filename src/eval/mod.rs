@@ -4,6 +4,7 @@
 mod crn;
 mod decision;
 mod engine;
+mod explanation;
 mod fast;
 mod input;
 mod json;
@@ -23,6 +24,7 @@ use serde_json::Value;
 pub use crn::Crn;
 pub use decision::{Decision, DropReason, RouteMatch, Verdict, Violation, ViolationLevel};
 pub use engine::Engine;
+pub use explanation::{Explanation, rule_text};
 pub use input::{Buffered, EventReader, InputForm, LINE_CAP};
 pub use parse::MAX_EVENT_BYTES;
 pub use trace::{FieldHit, Owner, Trace};

@@ -43,6 +43,9 @@ pub(crate) enum Command {
     /// Print deterministic sample events for a catalog as NDJSON: valid events for every
     /// action, and a share of invalid ones that each break one rule.
     Sample(SampleArgs),
+    /// Where would an event go? The targets of an action's events from a location, and the
+    /// routes and rules that send them, without an event.
+    Route(RouteArgs),
     /// Export a catalog in another format.
     #[command(subcommand)]
     Export(ExportCommand),
@@ -144,6 +147,10 @@ pub(crate) struct EvalArgs {
     /// constraint: every warning becomes an error (for checking a producer's own events).
     #[arg(long)]
     pub(crate) strict: bool,
+    /// Instead of JSON decisions, print for each event how it was decided: every constraint
+    /// checked (passed, warning, failed), its location, every route and rule tried.
+    #[arg(long)]
+    pub(crate) explain: bool,
     /// Exit 1 if any event gets this verdict.
     #[arg(long, value_enum)]
     pub(crate) fail_on: Option<FailOn>,
@@ -184,6 +191,23 @@ pub(crate) enum EventTypeArg {
     Management,
     /// Data events.
     Data,
+}
+
+impl EventTypeArg {
+    pub(crate) fn event_type(self) -> rulec::EventType {
+        match self {
+            EventTypeArg::Management => rulec::EventType::Management,
+            EventTypeArg::Data => rulec::EventType::Data,
+        }
+    }
+
+    /// The context `--types` asks for: these types enabled, or each service's defaults.
+    pub(crate) fn context(types: Option<&[EventTypeArg]>) -> rulec::Context {
+        types.map_or_else(rulec::Context::defaults, |types| {
+            let types: Vec<rulec::EventType> = types.iter().map(|t| t.event_type()).collect();
+            rulec::Context::with_types(&types)
+        })
+    }
 }
 
 /// `--fail-on` values.
@@ -316,6 +340,38 @@ pub(crate) struct ExplainArgs {
     /// List every code with its level and one-line summary.
     #[arg(long)]
     pub(crate) list: bool,
+}
+
+/// `rulec route`
+#[derive(Debug, clap::Args)]
+pub(crate) struct RouteArgs {
+    #[command(flatten)]
+    pub(crate) catalog: CatalogArgs,
+    /// The action, in full (`container-registry.image.push`).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) action: String,
+    /// The location as a CRN writes it: a region, a zone, an alias, `global`, or `empty` for
+    /// an empty location segment.
+    #[arg(long, value_name = "LOC")]
+    pub(crate) location: String,
+    /// Ask about the other event type than the catalog gives the action.
+    #[arg(long = "type", value_enum, value_name = "TYPE")]
+    pub(crate) event_type: Option<EventTypeArg>,
+    /// Event types the instances have enabled (default: each service's defaults).
+    #[arg(long, value_delimiter = ',', value_enum)]
+    pub(crate) types: Option<Vec<EventTypeArg>>,
+    /// How to print the answer.
+    #[arg(long, value_enum, default_value_t = RouteFormat::Human)]
+    pub(crate) format: RouteFormat,
+}
+
+/// Output formats of `rulec route`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum RouteFormat {
+    /// The location, each matching route and rule, and the targets.
+    Human,
+    /// The decision routing gives such an event, as `rulec eval` writes decisions.
+    Json,
 }
 
 /// `rulec sample`

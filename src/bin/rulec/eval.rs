@@ -9,10 +9,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
-use rulec::catalog::EventType;
-use rulec::eval::{
-    Context, Decision, Engine, Evaluator, EventReader, InputForm, LINE_CAP, Verdict,
-};
+use rulec::eval::{Decision, Engine, Evaluator, EventReader, InputForm, LINE_CAP, Verdict};
 
 use crate::cli::{EvalArgs, EventTypeArg, FAILED, FailOn, InputArg, OK, USAGE};
 use crate::load;
@@ -97,17 +94,7 @@ pub(crate) fn run(args: &EvalArgs) -> u8 {
         Ok(catalog) => catalog,
         Err(code) => return code,
     };
-    let context = args.types.as_ref().map_or_else(Context::defaults, |types| {
-        let types: Vec<EventType> = types
-            .iter()
-            .map(|t| match t {
-                EventTypeArg::Management => EventType::Management,
-                EventTypeArg::Data => EventType::Data,
-            })
-            .collect();
-        Context::with_types(&types)
-    });
-    let context = context.strict(args.strict);
+    let context = EventTypeArg::context(args.types.as_deref()).strict(args.strict);
     let engine = Engine::new(catalog);
     let evaluator = Evaluator::new(&engine)
         .with_context(context)
@@ -148,8 +135,10 @@ pub(crate) fn run(args: &EvalArgs) -> u8 {
                 out: &mut out,
                 dead_letter: dead_letter.as_mut(),
                 tally: &mut tally,
+                explain: args.explain.then_some(&evaluator),
             };
-            if args.jobs.get() > 1 {
+            // An account is long and rare: one thread writes it.
+            if args.jobs.get() > 1 && !args.explain {
                 evaluate_parallel(&evaluator, reader, form, sink, args.jobs.get())
             } else {
                 evaluate_stream(&evaluator, reader, form, sink)
@@ -271,15 +260,24 @@ struct Sink<'a, W> {
     out: &'a mut W,
     dead_letter: Option<&'a mut BufWriter<File>>,
     tally: &'a mut Tally,
+    /// `--explain`: the evaluator, to account for each event instead of writing JSON.
+    explain: Option<&'a Evaluator<'a>>,
 }
 
 impl<W: Write> Sink<'_, W> {
-    /// Writes one decision as a line of JSON, and its input to the dead letters if rejected.
+    /// Writes one decision as a line of JSON (or its account, with `--explain`), and its
+    /// input to the dead letters if rejected.
     fn accept(&mut self, event: &[u8], decision: &Decision<'_>) -> Result<(), Failure> {
-        decision
-            .write_json(&mut *self.out)
-            .and_then(|()| self.out.write_all(b"\n"))
-            .map_err(Failure::Output)?;
+        match self.explain {
+            Some(evaluator) => {
+                let explanation = evaluator.explain_decision(event, decision.clone().into_owned());
+                writeln!(self.out, "{explanation}")
+            }
+            None => decision
+                .write_json(&mut *self.out)
+                .and_then(|()| self.out.write_all(b"\n")),
+        }
+        .map_err(Failure::Output)?;
         if decision.verdict == Verdict::Reject {
             if let Some(file) = self.dead_letter.as_deref_mut() {
                 write_dead_letter(file, event).map_err(Failure::DeadLetter)?;

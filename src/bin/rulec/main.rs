@@ -12,6 +12,7 @@ mod export;
 mod fmt;
 mod load;
 mod report;
+mod route;
 mod sample;
 mod test;
 
@@ -31,6 +32,7 @@ fn main() -> ExitCode {
         cli::Command::Config(cli::ConfigCommand::Check { body }) => config::run(&body),
         cli::Command::Explain(args) => explain::run(&args),
         cli::Command::Sample(args) => sample::run(&args),
+        cli::Command::Route(args) => route::run(&args),
         cli::Command::Export(cli::ExportCommand::JsonSchema(args)) => export::run(&args),
     };
     ExitCode::from(code)
