@@ -338,6 +338,8 @@ pub(crate) struct Target {
     pub name: Name,
     /// Its type, as written.
     pub kind: Name,
+    /// Its id in Activity Tracker Event Routing (`id "..."`).
+    pub id: Option<Text>,
     /// Its description.
     pub description: Option<Text>,
     /// The whole declaration.

@@ -123,6 +123,10 @@ registry! {
     suite {
         invalid => INVALID, error, "a `rulec test` suite that is not valid YAML of the expected shape";
     }
+    export {
+        route_filter => ROUTE_FILTER, error, "a route with a `types` or `actions` filter, which Activity Tracker Event Routing cannot express";
+        target_id => TARGET_ID, error, "a target used by routes but without the id Activity Tracker Event Routing knows it by";
+    }
 }
 
 /// The code of that name.

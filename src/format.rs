@@ -125,6 +125,9 @@ impl Printer<'_> {
             }
             Item::Target(target) => {
                 let mut code = format!("target {} {}", target.name, target.kind);
+                if let Some(id) = &target.id {
+                    code = format!("{code} id {}", quote(&id.node));
+                }
                 if let Some(description) = &target.description {
                     code = format!("{code} {}", quote(&description.node));
                 }

@@ -50,6 +50,7 @@
 
 pub mod artifact;
 mod ast;
+pub mod atracker;
 pub mod catalog;
 pub mod check;
 pub mod codes;

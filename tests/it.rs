@@ -8,6 +8,8 @@ mod common;
 mod action_names;
 #[path = "artifact.rs"]
 mod artifact;
+#[path = "atracker.rs"]
+mod atracker;
 #[path = "cli.rs"]
 mod cli;
 #[path = "config_cli.rs"]

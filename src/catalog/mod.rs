@@ -224,6 +224,9 @@ pub struct Target {
     pub name: String,
     /// Its kind.
     pub kind: TargetKind,
+    /// Its id in Activity Tracker Event Routing, when the rules give it (`id "..."`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// Its description.
     pub description: Option<String>,
 }

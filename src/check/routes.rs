@@ -93,6 +93,7 @@ impl<'a> CheckState<'a> {
     fn targets(&mut self, items: &[&'a Item]) -> (Vec<Target>, TargetIds<'a>) {
         let mut targets = Vec::new();
         let mut ids: TargetIds<'a> = HashMap::new();
+        let mut target_ids: HashMap<&'a str, Span> = HashMap::new();
         for item in items {
             let Item::Target(target) = item else { continue };
             self.check_name("target", &target.name);
@@ -131,9 +132,21 @@ impl<'a> CheckState<'a> {
             }
             let id = TargetId::at(targets.len());
             ids.insert(&target.name.node, (Some(id), target.name.span));
+            if let Some(id) = &target.id {
+                if id.node.trim().is_empty() || id.node.chars().any(char::is_whitespace) {
+                    self.invalid(
+                        id.span,
+                        "a target id is one word".into(),
+                        "copy the id from `ibmcloud atracker target ls --output json`",
+                    );
+                } else if let Some(first) = target_ids.insert(id.node.as_str(), id.span) {
+                    self.duplicate("target id", id, first);
+                }
+            }
             targets.push(Target {
                 name: target.name.node.clone(),
                 kind,
+                id: target.id.as_ref().map(|i| i.node.clone()),
                 description: target.description.as_ref().map(|d| d.node.clone()),
             });
         }
@@ -163,15 +176,11 @@ impl<'a> CheckState<'a> {
         out
     }
 
-    fn route(
-        &mut self,
-        route: &'a ast::Route,
-        ids: &TargetIds<'a>,
-        actions: &Actions<'_>,
-    ) -> Route {
-        if route.name.node.chars().count() > event_routing::ROUTE_NAME {
+    /// The limits of a route's name: its length, and the characters the service refuses.
+    fn route_name(&mut self, name: &ast::Name) {
+        if name.node.chars().count() > event_routing::ROUTE_NAME {
             self.limit(
-                route.name.span,
+                name.span,
                 format!(
                     "route name longer than {} characters",
                     event_routing::ROUTE_NAME
@@ -180,6 +189,23 @@ impl<'a> CheckState<'a> {
                 "shorten the name",
             );
         }
+        if let Some(c) = name.node.chars().find(|c| "-._:".contains(*c)) {
+            self.limit(
+                name.span,
+                format!("route name with `{c}`"),
+                "Activity Tracker Event Routing refuses it",
+                "its limits allow no `-`, `.`, `_` or `:` in a route name; write it in camelCase or as one word",
+            );
+        }
+    }
+
+    fn route(
+        &mut self,
+        route: &'a ast::Route,
+        ids: &TargetIds<'a>,
+        actions: &Actions<'_>,
+    ) -> Route {
+        self.route_name(&route.name);
         if route.rules.is_empty() && !self.damaged(route.span) {
             self.limit(
                 route.name.span,

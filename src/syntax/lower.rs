@@ -446,10 +446,21 @@ impl Lowerer {
         let mut parts = inner(pair);
         let name = self.next_name(&mut parts);
         let kind = self.next_name(&mut parts);
-        let description = parts.next().map(|p| self.text(&p));
+        let mut id = None;
+        let mut description = None;
+        for p in parts {
+            if p.as_rule() == Rule::target_id {
+                id = inner(p)
+                    .find(|s| s.as_rule() == Rule::string)
+                    .map(|s| self.text(&s));
+            } else {
+                description = Some(self.text(&p));
+            }
+        }
         Target {
             name,
             kind,
+            id,
             description,
             span,
         }
@@ -541,6 +552,7 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_locations
             | Rule::kw_region
             | Rule::kw_geography
+            | Rule::kw_id
             | Rule::kw_zones
             | Rule::kw_aliases
             | Rule::kw_target

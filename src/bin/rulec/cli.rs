@@ -46,6 +46,9 @@ pub(crate) enum Command {
     /// Where would an event go? The targets of an action's events from a location, and the
     /// routes and rules that send them, without an event.
     Route(RouteArgs),
+    /// Import definitions from elsewhere as `.rules`.
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Export a catalog in another format.
     #[command(subcommand)]
     Export(ExportCommand),
@@ -406,4 +409,33 @@ pub(crate) enum ExportCommand {
     /// Print a JSON Schema (draft 2020-12) of the events the catalog accepts, for producers
     /// that validate in other languages.
     JsonSchema(CatalogArgs),
+    /// Print Activity Tracker Event Routing's v2 API request bodies for the catalog's targets,
+    /// routes and default targets; refuse what the service cannot express.
+    Atracker(CatalogArgs),
+}
+
+/// `rulec import`
+#[derive(Debug, Subcommand)]
+pub(crate) enum ImportCommand {
+    /// Write `.rules` for an Activity Tracker Event Routing account's routes, targets and
+    /// settings, from its v2 API or `ibmcloud atracker ... --output json`.
+    Atracker(ImportAtrackerArgs),
+}
+
+/// `rulec import atracker`
+#[derive(Debug, clap::Args)]
+pub(crate) struct ImportAtrackerArgs {
+    /// The routes: a route, `{"routes": [...]}`, an array of routes, or one route's rules
+    /// array (then named after the file).
+    #[arg(value_name = "ROUTES.json")]
+    pub(crate) routes: PathBuf,
+    /// The targets the routes name (`ibmcloud atracker target ls --output json`).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) targets: Option<PathBuf>,
+    /// The account settings, for the default targets.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) settings: Option<PathBuf>,
+    /// Write the rules here instead of to standard output.
+    #[arg(short, long, value_name = "FILE.rules")]
+    pub(crate) output: Option<PathBuf>,
 }

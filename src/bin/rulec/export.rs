@@ -2,8 +2,8 @@
 
 use rulec::export;
 
-use crate::cli::{CatalogArgs, OK, USAGE};
-use crate::load;
+use crate::cli::{CatalogArgs, USAGE};
+use crate::{load, report};
 
 pub(crate) fn run(args: &CatalogArgs) -> u8 {
     let catalog = match load::catalog(&args.paths(), "no schema written", USAGE) {
@@ -11,10 +11,7 @@ pub(crate) fn run(args: &CatalogArgs) -> u8 {
         Err(code) => return code,
     };
     match serde_json::to_string_pretty(&export::json_schema(&catalog)) {
-        Ok(text) => {
-            println!("{text}");
-            OK
-        }
+        Ok(text) => report::print(&format!("{text}\n")),
         Err(error) => {
             eprintln!("error: cannot write the schema: {error}");
             USAGE

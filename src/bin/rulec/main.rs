@@ -1,5 +1,6 @@
 //! The `rulec` command line: parse arguments, run one subcommand, exit with its code.
 
+mod atracker;
 mod check;
 mod cli;
 mod compile;
@@ -34,6 +35,8 @@ fn main() -> ExitCode {
         cli::Command::Sample(args) => sample::run(&args),
         cli::Command::Route(args) => route::run(&args),
         cli::Command::Export(cli::ExportCommand::JsonSchema(args)) => export::run(&args),
+        cli::Command::Export(cli::ExportCommand::Atracker(args)) => atracker::export(&args),
+        cli::Command::Import(cli::ImportCommand::Atracker(args)) => atracker::import(&args),
     };
     ExitCode::from(code)
 }

@@ -1,9 +1,11 @@
 //! `rulec route`: where an action's events from a location go, without an event.
 
+use std::fmt::Write as _;
+
 use rulec::{Engine, Evaluator, Verdict};
 
-use crate::cli::{EventTypeArg, OK, RouteArgs, RouteFormat, USAGE};
-use crate::load;
+use crate::cli::{EventTypeArg, RouteArgs, RouteFormat, USAGE};
+use crate::{load, report};
 
 pub(crate) fn run(args: &RouteArgs) -> u8 {
     let catalog = match load::catalog(&args.catalog.paths(), "no route computed", USAGE) {
@@ -27,9 +29,9 @@ pub(crate) fn run(args: &RouteArgs) -> u8 {
         }
     };
     if args.format == RouteFormat::Json {
-        println!("{}", decision.to_json());
-        return OK;
+        return report::print(&format!("{}\n", decision.to_json()));
     }
+    let mut out = String::new();
     let written = decision.crn_location.as_deref().unwrap_or_default();
     let written = if written.is_empty() {
         "an empty location"
@@ -38,10 +40,10 @@ pub(crate) fn run(args: &RouteArgs) -> u8 {
     };
     let event_type = decision.event_type.map_or("?", |t| t.as_str());
     let head = format!("{} ({event_type} events) from `{written}`", args.action);
-    match decision.location.as_deref() {
-        Some(location) if location != written => println!("{head}: located in `{location}`"),
-        _ => println!("{head}"),
-    }
+    let _ = match decision.location.as_deref() {
+        Some(location) if location != written => writeln!(out, "{head}: located in `{location}`"),
+        _ => writeln!(out, "{head}"),
+    };
     let catalog = engine.catalog();
     for matched in decision.routes.as_deref().unwrap_or_default() {
         let rule = catalog
@@ -55,7 +57,8 @@ pub(crate) fn run(args: &RouteArgs) -> u8 {
         } else {
             format!("sends it to {}", matched.targets.join(", "))
         };
-        println!(
+        let _ = writeln!(
+            out,
             "  route `{}` rule {} `{}` {sends}",
             matched.route,
             matched.rule,
@@ -63,21 +66,23 @@ pub(crate) fn run(args: &RouteArgs) -> u8 {
         );
     }
     if decision.default_targets {
-        println!("  no route matches: the default targets apply");
+        let _ = writeln!(out, "  no route matches: the default targets apply");
     }
     if decision.verdict == Verdict::Route {
-        println!(
+        let _ = writeln!(
+            out,
             "targets: {}",
             decision.targets.as_deref().unwrap_or_default().join(", ")
         );
     } else {
         let reason = decision.reason.map_or("dropped", |r| r.as_str());
-        println!("dropped: {reason}");
+        let _ = writeln!(out, "dropped: {reason}");
         if reason.ends_with("-events-disabled") {
-            println!(
+            let _ = writeln!(
+                out,
                 "  (its service does not collect {event_type} events by default; `--types management,data` asks about an instance that enables them)"
             );
         }
     }
-    OK
+    report::print(&out)
 }

@@ -30,6 +30,21 @@ pub(crate) fn fatal(error: &impl Diagnostic) -> u8 {
     USAGE
 }
 
+/// Writes a command's output to standard output: `OK`, also when the reader went away
+/// (`rulec ... | head`); the usage exit code, with a message, when it cannot be written.
+pub(crate) fn print(text: &str) -> u8 {
+    use std::io::Write as _;
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => crate::cli::OK,
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => crate::cli::OK,
+        Err(error) => {
+            eprintln!("error: cannot write the output: {error}");
+            USAGE
+        }
+    }
+}
+
 pub(super) fn summary_line(summary: &Summary) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     format!(
