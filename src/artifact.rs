@@ -352,6 +352,14 @@ pub fn is_artifact_path(path: &Path) -> bool {
 }
 
 impl Catalog {
+    /// The SHA-256 of the catalog's content (hex), as its artifact's `catalog_hash` says it:
+    /// the same for a catalog compiled from `.rules` and for its artifact. Hosts report it to
+    /// say which catalog decided.
+    #[must_use]
+    pub fn hash(&self) -> String {
+        catalog_hash(self).unwrap_or_default()
+    }
+
     /// Checks sources and builds their catalog, or returns every diagnostic.
     pub fn compile(sources: Vec<Source>) -> Result<Catalog, Diagnostics> {
         let mut checker = Checker::new();

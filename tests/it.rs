@@ -48,6 +48,9 @@ mod robustness;
 mod sample;
 #[path = "sarif.rs"]
 mod sarif;
+#[cfg(feature = "serve")]
+#[path = "serve.rs"]
+mod serve;
 #[path = "shipped_rules.rs"]
 mod shipped_rules;
 #[path = "suite.rs"]

@@ -205,6 +205,12 @@ impl<'c> Evaluator<'c> {
         )
     }
 
+    /// The event size limit: larger events are rejected with `eval::event_too_large`.
+    #[must_use]
+    pub fn max_event_bytes(&self) -> usize {
+        self.max_event_bytes
+    }
+
     /// The same evaluator with another event size limit (default [`MAX_EVENT_BYTES`]).
     #[must_use]
     pub fn with_max_event_bytes(self, max_event_bytes: usize) -> Self {

@@ -46,6 +46,10 @@ pub(crate) enum Command {
     /// Where would an event go? The targets of an action's events from a location, and the
     /// routes and rules that send them, without an event.
     Route(RouteArgs),
+    /// Serve decisions over HTTP: `POST /v1/decide` for one event or an NDJSON stream, plus
+    /// catalog, health and Prometheus metrics; reloads on SIGHUP or `--watch`.
+    #[cfg(feature = "serve")]
+    Serve(ServeArgs),
     /// Import definitions from elsewhere as `.rules`.
     #[command(subcommand)]
     Import(ImportCommand),
@@ -343,6 +347,56 @@ pub(crate) struct ExplainArgs {
     /// List every code with its level and one-line summary.
     #[arg(long)]
     pub(crate) list: bool,
+}
+
+/// `rulec serve`
+#[cfg(feature = "serve")]
+#[derive(Debug, clap::Args)]
+pub(crate) struct ServeArgs {
+    #[command(flatten)]
+    pub(crate) catalog: CatalogArgs,
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8181", value_name = "ADDR")]
+    pub(crate) listen: std::net::SocketAddr,
+    /// Allow a `--listen` address other than loopback (without it, one is refused).
+    #[arg(long)]
+    pub(crate) allow_remote: bool,
+    /// Reload the catalog when one of its files changes (checked every second).
+    #[arg(long)]
+    pub(crate) watch: bool,
+    /// The largest event, and the largest `application/json` body (413 past it); an NDJSON
+    /// event past it is decided `eval::event_too_large`.
+    #[arg(long, default_value_t = rulec::eval::MAX_EVENT_BYTES, value_name = "BYTES")]
+    pub(crate) max_event_bytes: usize,
+    /// The largest NDJSON body (413 when its Content-Length says more; a stream that goes past
+    /// it ends with an error line).
+    #[arg(long, default_value_t = 1 << 30, value_name = "BYTES")]
+    pub(crate) max_body_bytes: u64,
+    /// The largest request head (request line and headers); larger ones get 431.
+    #[arg(long, default_value_t = 16 << 10, value_name = "BYTES")]
+    pub(crate) max_header_bytes: usize,
+    /// Connections served at once; more wait in the listen queue.
+    #[arg(long, default_value_t = 512, value_name = "N")]
+    pub(crate) max_connections: usize,
+    /// Seconds a client has to send a request's headers; also how long a connection may sit
+    /// idle between requests.
+    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+    pub(crate) header_timeout: u64,
+    /// Seconds a request body may go without a byte before the request is given up (408); a
+    /// connection without traffic either way for this and `--header-timeout` together is
+    /// closed.
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    pub(crate) body_timeout: u64,
+    /// Seconds to go on accepting after SIGTERM or SIGINT with `/readyz` answering 503, so
+    /// that a load balancer stops sending first.
+    #[arg(long, default_value_t = 0, value_name = "SECONDS")]
+    pub(crate) drain_delay: u64,
+    /// Seconds the requests in flight get to finish at SIGTERM or SIGINT.
+    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+    pub(crate) shutdown_timeout: u64,
+    /// Worker threads [default: one per core].
+    #[arg(long, value_name = "N")]
+    pub(crate) threads: Option<std::num::NonZeroUsize>,
 }
 
 /// `rulec route`

@@ -15,6 +15,8 @@ mod load;
 mod report;
 mod route;
 mod sample;
+#[cfg(feature = "serve")]
+mod serve;
 mod test;
 
 use std::process::ExitCode;
@@ -37,6 +39,8 @@ fn main() -> ExitCode {
         cli::Command::Export(cli::ExportCommand::JsonSchema(args)) => export::run(&args),
         cli::Command::Export(cli::ExportCommand::Atracker(args)) => atracker::export(&args),
         cli::Command::Import(cli::ImportCommand::Atracker(args)) => atracker::import(&args),
+        #[cfg(feature = "serve")]
+        cli::Command::Serve(args) => serve::run(&args),
     };
     ExitCode::from(code)
 }
