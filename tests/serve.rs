@@ -48,7 +48,7 @@ impl Server {
             .split("listening on ")
             .nth(1)
             .and_then(|rest| rest.split(' ').next())
-            .unwrap_or_else(|| panic!("no address in {first:?}"))
+            .expect("an address in the first line")
             .to_owned();
         // Keep reading stderr so that the server never blocks on it.
         std::thread::spawn(move || for _ in lines {});
