@@ -29,16 +29,16 @@ use std::time::{Duration, Instant};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let number = |i: usize, default: u64| {
-        args.get(i)
-            .and_then(|a| a.parse().ok())
-            .unwrap_or(default)
-    };
+    let number =
+        |i: usize, default: u64| args.get(i).and_then(|a| a.parse().ok()).unwrap_or(default);
     let (Some(mode), Some(url), Some(file)) = (args.get(1), args.get(2), args.get(3)) else {
         eprintln!("usage: serve_load batch|single URL EVENTS.ndjson ...");
         std::process::exit(2);
     };
-    let address = url.trim_start_matches("http://").trim_end_matches('/').to_owned();
+    let address = url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
     let events: Vec<String> = std::fs::read_to_string(file)
         .unwrap_or_else(|e| {
             eprintln!("cannot read {file}: {e}");
@@ -49,8 +49,20 @@ fn main() {
         .map(str::to_owned)
         .collect();
     match mode.as_str() {
-        "batch" => batch(&address, &events, number(4, 1000), number(5, 4), number(6, 20)),
-        "single" => single(&address, &events, number(4, 5000), number(5, 10), number(6, 8)),
+        "batch" => batch(
+            &address,
+            &events,
+            number(4, 1000),
+            number(5, 4),
+            number(6, 20),
+        ),
+        "single" => single(
+            &address,
+            &events,
+            number(4, 5000),
+            number(5, 10),
+            number(6, 8),
+        ),
         _ => {
             eprintln!("unknown mode {mode}");
             std::process::exit(2);
@@ -123,7 +135,11 @@ impl Client {
 
 fn batch(address: &str, events: &[String], per_body: u64, connections: u64, seconds: u64) {
     let mut body = String::new();
-    for event in events.iter().cycle().take(usize::try_from(per_body).unwrap_or(1000)) {
+    for event in events
+        .iter()
+        .cycle()
+        .take(usize::try_from(per_body).unwrap_or(1000))
+    {
         body.push_str(event);
         body.push('\n');
     }
