@@ -57,3 +57,6 @@ mod shipped_rules;
 mod suite;
 #[path = "why.rs"]
 mod why;
+#[cfg(feature = "work")]
+#[path = "work.rs"]
+mod work;

@@ -50,6 +50,10 @@ pub(crate) enum Command {
     /// catalog, health and Prometheus metrics; reloads on SIGHUP or `--watch`.
     #[cfg(feature = "serve")]
     Serve(ServeArgs),
+    /// Decide events from a NATS JetStream consumer, publish decisions, routed copies and dead
+    /// letters, and ack only what the server has stored.
+    #[cfg(feature = "work")]
+    Work(WorkArgs),
     /// Import definitions from elsewhere as `.rules`.
     #[command(subcommand)]
     Import(ImportCommand),
@@ -397,6 +401,65 @@ pub(crate) struct ServeArgs {
     /// Worker threads [default: one per core].
     #[arg(long, value_name = "N")]
     pub(crate) threads: Option<std::num::NonZeroUsize>,
+}
+
+/// `rulec work`
+#[cfg(feature = "work")]
+#[derive(Debug, clap::Args)]
+pub(crate) struct WorkArgs {
+    #[command(flatten)]
+    pub(crate) catalog: CatalogArgs,
+    /// The NATS server.
+    #[arg(long, default_value = "nats://127.0.0.1:4222", value_name = "URL")]
+    pub(crate) nats: String,
+    /// The stream the events are in.
+    #[arg(long, default_value = "AT_EVENTS", value_name = "NAME")]
+    pub(crate) stream: String,
+    /// The durable pull consumer the workers share.
+    #[arg(long, default_value = "rulec", value_name = "NAME")]
+    pub(crate) consumer: String,
+    /// The prefix P of the subjects written: `P.decisions.<verdict>`, `P.route.<target>`,
+    /// `P.dead` (and, with `--setup`, the events' `P.events.>`).
+    #[arg(long, default_value = "at", value_name = "P")]
+    pub(crate) subject_prefix: String,
+    /// Events fetched at a time.
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub(crate) batch: usize,
+    /// Create the streams and the consumer (the settings below), then exit.
+    #[arg(long)]
+    pub(crate) setup: bool,
+    /// With `--setup`: the subjects of the events' stream [default: P.events.>].
+    #[arg(long, value_name = "SUBJECT")]
+    pub(crate) subjects: Vec<String>,
+    /// With `--setup`: the events' stream keeps an event until it is acked (`workqueue`), or by
+    /// its limits, for replay (`limits`).
+    #[arg(long, value_enum, default_value_t = RetentionArg::Workqueue)]
+    pub(crate) retention: RetentionArg,
+    /// With `--setup`: seconds in which the streams drop a repeated `Nats-Msg-Id`.
+    #[arg(long, default_value_t = 120, value_name = "SECONDS")]
+    pub(crate) duplicate_window: u64,
+    /// With `--setup`: seconds before an unacked event is delivered again.
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    pub(crate) ack_wait: u64,
+    /// With `--setup`: deliveries of an event before it goes to `P.dead`.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub(crate) max_deliver: i64,
+    /// With `--setup`: events delivered and not yet acked, across all workers.
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub(crate) max_ack_pending: i64,
+    /// For the tests that kill a worker holding events: milliseconds to wait after each fetch.
+    #[arg(long, hide = true, value_name = "MS")]
+    pub(crate) test_pause_after_fetch: Option<u64>,
+}
+
+/// Retention of the events' stream.
+#[cfg(feature = "work")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum RetentionArg {
+    /// Keep an event until a worker acks it; no other consumer may read the stream.
+    Workqueue,
+    /// Keep events by the stream's limits: replayable, and other consumers may read them.
+    Limits,
 }
 
 /// `rulec route`

@@ -18,6 +18,8 @@ mod sample;
 #[cfg(feature = "serve")]
 mod serve;
 mod test;
+#[cfg(feature = "work")]
+mod work;
 
 use std::process::ExitCode;
 
@@ -41,6 +43,8 @@ fn main() -> ExitCode {
         cli::Command::Import(cli::ImportCommand::Atracker(args)) => atracker::import(&args),
         #[cfg(feature = "serve")]
         cli::Command::Serve(args) => serve::run(&args),
+        #[cfg(feature = "work")]
+        cli::Command::Work(args) => work::run(&args),
     };
     ExitCode::from(code)
 }

@@ -1,0 +1,502 @@
+//! `rulec work`: a NATS JetStream worker that loses no event.
+//!
+//! Each worker fetches batches from a durable pull consumer with explicit acks, decides each
+//! event, and publishes: the decision to `P.decisions.<verdict>`, a copy of a routed event to
+//! `P.route.<target>` for each of its targets, a rejected event to `P.dead` with its reasons in
+//! headers. Every publish has a `Nats-Msg-Id` made of the input's stream and sequence, so a
+//! redelivered event publishes nothing twice within the streams' duplicate window. An input is
+//! acked only once the server has acknowledged every publish it caused; one whose publishes
+//! failed is nak'ed with a delay, so it comes back. An event that used up `max_deliver` goes to
+//! `P.dead` with that reason (the server's advisory says so, and every worker acts on it; the
+//! message id makes it once). SIGTERM and SIGINT stop fetching, finish and ack the batch in
+//! hand, and exit 0; SIGHUP reloads the catalog.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::Duration;
+
+use async_nats::HeaderMap;
+use async_nats::jetstream::consumer::{AckPolicy, PullConsumer, pull};
+use async_nats::jetstream::stream::{self, RetentionPolicy, StorageType};
+use async_nats::jetstream::{self, AckKind, Context};
+use bytes::Bytes;
+use futures::StreamExt as _;
+use rulec::{Decision, Engine, Evaluator, Verdict};
+use tokio::sync::watch;
+
+use crate::cli::{OK, RetentionArg, USAGE, WorkArgs};
+use crate::load;
+
+/// A catalog and its hash, swapped whole on reload.
+struct Loaded {
+    engine: Engine,
+    hash: String,
+}
+
+/// What a worker counted, for its closing line.
+#[derive(Debug, Default)]
+struct Counts {
+    decided: AtomicU64,
+    redelivered: AtomicU64,
+    duplicates: AtomicU64,
+    naked: AtomicU64,
+    dead_by_max_deliver: AtomicU64,
+}
+
+pub(crate) fn run(args: &WorkArgs) -> u8 {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build();
+    match runtime {
+        Ok(runtime) => runtime.block_on(work(args)),
+        Err(error) => {
+            eprintln!("error: cannot start the worker's threads: {error}");
+            USAGE
+        }
+    }
+}
+
+async fn work(args: &WorkArgs) -> u8 {
+    let client = match async_nats::ConnectOptions::new()
+        .retry_on_initial_connect()
+        .connect(args.nats.as_str())
+        .await
+    {
+        Ok(client) => client,
+        Err(error) => {
+            eprintln!("error: cannot connect to NATS at {}: {error}", args.nats);
+            return USAGE;
+        }
+    };
+    let js = jetstream::new(client.clone());
+    if args.setup {
+        return match setup(&js, args).await {
+            Ok(()) => OK,
+            Err(message) => {
+                eprintln!("error: {message}");
+                USAGE
+            }
+        };
+    }
+    let catalog = match load::catalog(&args.catalog.paths(), "not working", crate::cli::FAILED) {
+        Ok(catalog) => catalog,
+        Err(code) => return code,
+    };
+    let loaded = Arc::new(RwLock::new(Arc::new(Loaded {
+        hash: catalog.hash(),
+        engine: Engine::new(catalog),
+    })));
+    let consumer = match open(&js, args).await {
+        Ok(consumer) => consumer,
+        Err(message) => {
+            eprintln!("error: {message}; create them with `rulec work --setup`");
+            return USAGE;
+        }
+    };
+    let max_deliver = consumer.cached_info().config.max_deliver;
+    let (stop, stopped) = watch::channel(false);
+    if let Err(error) = signals(stop, Arc::clone(&loaded), args.catalog.paths()) {
+        eprintln!("error: cannot handle signals: {error}");
+        return USAGE;
+    }
+    let counts = Arc::new(Counts::default());
+    let worker = Worker {
+        js: js.clone(),
+        prefix: args.subject_prefix.clone(),
+        stream: args.stream.clone(),
+        max_deliver,
+        counts: Arc::clone(&counts),
+    };
+    let advisories = tokio::spawn(dead_letters(client, worker.clone(), args.consumer.clone()));
+    eprintln!(
+        "rulec work: consuming `{}` of `{}` at {} (catalog {})",
+        args.consumer,
+        args.stream,
+        args.nats,
+        current(&loaded).hash
+    );
+    consume(&consumer, &worker, &loaded, args, stopped).await;
+    advisories.abort();
+    eprintln!("rulec work: stopped: {}", counts.line());
+    OK
+}
+
+/// The durable consumer the workers share.
+async fn open(js: &Context, args: &WorkArgs) -> Result<PullConsumer, String> {
+    let stream = js
+        .get_stream(&args.stream)
+        .await
+        .map_err(|e| format!("no stream `{}`: {e}", args.stream))?;
+    stream.get_consumer(&args.consumer).await.map_err(|e| {
+        format!(
+            "no consumer `{}` on stream `{}`: {e}",
+            args.consumer, args.stream
+        )
+    })
+}
+
+/// Fetches and handles batches until a stop; the batch in hand is finished first.
+async fn consume(
+    consumer: &PullConsumer,
+    worker: &Worker,
+    loaded: &RwLock<Arc<Loaded>>,
+    args: &WorkArgs,
+    stopped: watch::Receiver<bool>,
+) {
+    let mut stopping = stopped.clone();
+    while !*stopped.borrow() {
+        let batch = tokio::select! {
+            _ = stopping.changed() => break,
+            batch = consumer
+                .fetch()
+                .max_messages(args.batch.max(1))
+                .expires(Duration::from_secs(1))
+                .messages() => batch,
+        };
+        let mut batch = match batch {
+            Ok(batch) => batch,
+            Err(error) => {
+                eprintln!("warning: cannot fetch: {error}; retrying");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                continue;
+            }
+        };
+        let mut messages = Vec::new();
+        while let Some(message) = batch.next().await {
+            match message {
+                Ok(message) => messages.push(message),
+                Err(error) => {
+                    eprintln!("warning: a fetch ended early: {error}");
+                    break;
+                }
+            }
+        }
+        if let Some(pause) = args.test_pause_after_fetch {
+            tokio::time::sleep(Duration::from_millis(pause)).await;
+        }
+        // The batch in hand is finished even when a stop comes meanwhile.
+        worker.handle(&current(loaded), messages).await;
+    }
+}
+
+impl Counts {
+    /// The closing line's counts.
+    fn line(&self) -> String {
+        let n = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        format!(
+            "decided {}, of which {} redelivered; {} publishes were duplicates; {} nak'ed; {} sent to dead after max_deliver",
+            n(&self.decided),
+            n(&self.redelivered),
+            n(&self.duplicates),
+            n(&self.naked),
+            n(&self.dead_by_max_deliver),
+        )
+    }
+}
+
+fn current(loaded: &RwLock<Arc<Loaded>>) -> Arc<Loaded> {
+    Arc::clone(&loaded.read().unwrap_or_else(PoisonError::into_inner))
+}
+
+/// SIGTERM and SIGINT stop fetching; SIGHUP reloads the catalog (a broken one is not used).
+fn signals(
+    stop: watch::Sender<bool>,
+    loaded: Arc<RwLock<Arc<Loaded>>>,
+    paths: Vec<std::path::PathBuf>,
+) -> std::io::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut hangup = signal(SignalKind::hangup())?;
+    tokio::spawn(async move {
+        tokio::select! {
+            _ = terminate.recv() => {}
+            _ = interrupt.recv() => {}
+        }
+        eprintln!("rulec work: stopping: no new fetches; finishing the batch in hand");
+        let _ = stop.send(true);
+    });
+    tokio::spawn(async move {
+        while hangup.recv().await.is_some() {
+            let paths = paths.clone();
+            let reloaded = tokio::task::spawn_blocking(move || {
+                load::catalog(&paths, "the catalog is not reloaded; the old one stays", 1).ok()
+            })
+            .await
+            .ok()
+            .flatten();
+            if let Some(catalog) = reloaded {
+                let next = Arc::new(Loaded {
+                    hash: catalog.hash(),
+                    engine: Engine::new(catalog),
+                });
+                eprintln!("rulec work: reloaded the catalog ({})", next.hash);
+                *loaded.write().unwrap_or_else(PoisonError::into_inner) = next;
+            }
+        }
+    });
+    Ok(())
+}
+
+/// What deciding and publishing need.
+#[derive(Clone)]
+struct Worker {
+    js: Context,
+    prefix: String,
+    stream: String,
+    max_deliver: i64,
+    counts: Arc<Counts>,
+}
+
+/// One publish an input causes.
+struct Publish {
+    subject: String,
+    headers: HeaderMap,
+    payload: Bytes,
+}
+
+impl Worker {
+    /// Decides a batch, publishes everything it causes, then acks each input whose publishes
+    /// all succeeded and naks the others.
+    async fn handle(&self, loaded: &Loaded, messages: Vec<jetstream::Message>) {
+        let evaluator = Evaluator::new(&loaded.engine);
+        let mut pending = Vec::with_capacity(messages.len());
+        for message in messages {
+            let (sequence, delivered) = message
+                .info()
+                .map_or((0, 1), |i| (i.stream_sequence, i.delivered));
+            if delivered > 1 {
+                self.counts.redelivered.fetch_add(1, Ordering::Relaxed);
+            }
+            let index = sequence.saturating_sub(1);
+            let decision = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                evaluator.evaluate(&message.payload, index)
+            }))
+            .unwrap_or_else(|_| Decision::internal(index));
+            let publishes =
+                self.publishes(loaded, &message.payload, &decision, sequence, delivered);
+            let mut acks = Vec::with_capacity(publishes.len());
+            let mut sent = true;
+            for publish in publishes {
+                match self
+                    .js
+                    .publish_with_headers(publish.subject, publish.headers, publish.payload)
+                    .await
+                {
+                    Ok(ack) => acks.push(ack),
+                    Err(error) => {
+                        eprintln!("warning: cannot publish for sequence {sequence}: {error}");
+                        sent = false;
+                        break;
+                    }
+                }
+            }
+            pending.push((message, acks, sent));
+        }
+        for (message, acks, sent) in pending {
+            let mut confirmed = sent;
+            for ack in acks {
+                match ack.await {
+                    Ok(ack) => {
+                        if ack.duplicate {
+                            self.counts.duplicates.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                    Err(error) => {
+                        eprintln!("warning: a publish was not acknowledged: {error}");
+                        confirmed = false;
+                    }
+                }
+            }
+            if confirmed {
+                self.counts.decided.fetch_add(1, Ordering::Relaxed);
+                if let Err(error) = message.double_ack().await {
+                    // Not acked: it comes back, and its publishes are duplicates then.
+                    eprintln!("warning: cannot ack: {error}");
+                }
+            } else {
+                self.counts.naked.fetch_add(1, Ordering::Relaxed);
+                let _ = message
+                    .ack_with(AckKind::Nak(Some(Duration::from_secs(1))))
+                    .await;
+            }
+        }
+    }
+
+    /// The publishes one decision causes, each with its message id.
+    fn publishes(
+        &self,
+        loaded: &Loaded,
+        event: &Bytes,
+        decision: &Decision<'_>,
+        sequence: u64,
+        delivered: i64,
+    ) -> Vec<Publish> {
+        let id = |kind: &str| format!("{}-{sequence}-{kind}", self.stream);
+        let headers = |id: String| {
+            let mut headers = HeaderMap::new();
+            headers.insert("Nats-Msg-Id", id.as_str());
+            headers.insert("Rulec-Catalog-Hash", loaded.hash.as_str());
+            headers.insert("Rulec-Verdict", decision.verdict.as_str());
+            headers.insert(
+                "Rulec-Location",
+                decision.location.as_deref().unwrap_or_default(),
+            );
+            headers.insert("Rulec-Source-Sequence", sequence.to_string().as_str());
+            headers.insert("Rulec-Delivered", delivered.to_string().as_str());
+            headers
+        };
+        let mut out = vec![Publish {
+            subject: format!("{}.decisions.{}", self.prefix, decision.verdict.as_str()),
+            headers: headers(id("decision")),
+            payload: Bytes::from(decision.to_json()),
+        }];
+        match decision.verdict {
+            Verdict::Route => {
+                for target in decision.targets.as_deref().unwrap_or_default() {
+                    out.push(Publish {
+                        subject: format!("{}.route.{target}", self.prefix),
+                        headers: headers(id(&format!("route-{target}"))),
+                        payload: event.clone(),
+                    });
+                }
+            }
+            Verdict::Reject => {
+                let mut dead = headers(id("dead"));
+                let reasons: Vec<String> = decision
+                    .violations
+                    .iter()
+                    .filter(|v| v.level == rulec::ViolationLevel::Error)
+                    .map(|v| format!("{} {}", v.code, one_line(&v.message)))
+                    .collect();
+                dead.insert("Rulec-Reasons", reasons.join("; ").as_str());
+                out.push(Publish {
+                    subject: format!("{}.dead", self.prefix),
+                    headers: dead,
+                    payload: event.clone(),
+                });
+            }
+            Verdict::Drop => {}
+        }
+        out
+    }
+}
+
+/// A header value: one line.
+fn one_line(text: &str) -> String {
+    text.replace(['\r', '\n'], " ")
+}
+
+/// Events whose deliveries ran out (`max_deliver`): the server says so in an advisory, and the
+/// event goes to `P.dead` from the stream, with that reason.
+async fn dead_letters(client: async_nats::Client, worker: Worker, consumer: String) {
+    let subject = format!(
+        "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.{}.{consumer}",
+        worker.stream
+    );
+    let Ok(mut advisories) = client.subscribe(subject).await else {
+        eprintln!("warning: cannot follow max_deliver advisories");
+        return;
+    };
+    while let Some(advisory) = advisories.next().await {
+        let sequence = serde_json::from_slice::<serde_json::Value>(&advisory.payload)
+            .ok()
+            .and_then(|a| a.get("stream_seq").and_then(serde_json::Value::as_u64));
+        let Some(sequence) = sequence else { continue };
+        let Ok(stream) = worker.js.get_stream(&worker.stream).await else {
+            continue;
+        };
+        let Ok(message) = stream.get_raw_message(sequence).await else {
+            continue;
+        };
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "Nats-Msg-Id",
+            format!("{}-{sequence}-dead", worker.stream).as_str(),
+        );
+        headers.insert("Rulec-Source-Sequence", sequence.to_string().as_str());
+        headers.insert(
+            "Rulec-Reasons",
+            format!(
+                "max_deliver: delivered {} times without being decided and published",
+                worker.max_deliver
+            )
+            .as_str(),
+        );
+        let published = worker
+            .js
+            .publish_with_headers(format!("{}.dead", worker.prefix), headers, message.payload)
+            .await;
+        if let Ok(ack) = published {
+            if ack.await.is_ok() {
+                worker
+                    .counts
+                    .dead_by_max_deliver
+                    .fetch_add(1, Ordering::Relaxed);
+                let _ = stream.delete_message(sequence).await;
+            }
+        }
+    }
+}
+
+/// Creates the input stream, the output stream and the durable consumer.
+async fn setup(js: &Context, args: &WorkArgs) -> Result<(), String> {
+    let window = Duration::from_secs(args.duplicate_window);
+    let input_subjects = if args.subjects.is_empty() {
+        vec![format!("{}.events.>", args.subject_prefix)]
+    } else {
+        args.subjects.clone()
+    };
+    let retention = match args.retention {
+        RetentionArg::Workqueue => RetentionPolicy::WorkQueue,
+        RetentionArg::Limits => RetentionPolicy::Limits,
+    };
+    let input = stream::Config {
+        name: args.stream.clone(),
+        subjects: input_subjects,
+        retention,
+        storage: StorageType::File,
+        duplicate_window: window,
+        ..Default::default()
+    };
+    let p = &args.subject_prefix;
+    let output = stream::Config {
+        name: format!("{}-OUT", args.stream),
+        subjects: vec![
+            format!("{p}.decisions.>"),
+            format!("{p}.route.>"),
+            format!("{p}.dead"),
+        ],
+        retention: RetentionPolicy::Limits,
+        storage: StorageType::File,
+        duplicate_window: window,
+        ..Default::default()
+    };
+    for config in [input, output] {
+        let name = config.name.clone();
+        js.get_or_create_stream(config)
+            .await
+            .map_err(|e| format!("cannot create stream `{name}`: {e}"))?;
+        eprintln!("rulec work: stream `{name}` is ready");
+    }
+    let stream = js
+        .get_stream(&args.stream)
+        .await
+        .map_err(|e| format!("cannot open stream `{}`: {e}", args.stream))?;
+    stream
+        .get_or_create_consumer(
+            &args.consumer,
+            pull::Config {
+                durable_name: Some(args.consumer.clone()),
+                ack_policy: AckPolicy::Explicit,
+                ack_wait: Duration::from_secs(args.ack_wait),
+                max_deliver: args.max_deliver,
+                max_ack_pending: args.max_ack_pending,
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(|e| format!("cannot create consumer `{}`: {e}", args.consumer))?;
+    eprintln!("rulec work: consumer `{}` is ready", args.consumer);
+    Ok(())
+}

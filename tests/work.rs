@@ -1,0 +1,419 @@
+//! `rulec work` against a real NATS JetStream server of the test's own (its own loopback port
+//! and store directory): 20,000 events, three worker processes, one killed with `kill -9` while
+//! it holds events, and then the server itself killed and restarted. Nothing may be lost or
+//! decided twice.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "tests"
+)]
+
+use std::collections::BTreeMap;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use async_nats::jetstream::{self, consumer::pull};
+use futures::StreamExt as _;
+
+use crate::common::{rulec, temp_dir};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+const SERVER: &str = "/usr/sbin/nats-server";
+
+/// A nats-server with JetStream on a free loopback port, killed when dropped.
+struct Nats {
+    child: Child,
+    port: u16,
+    store: PathBuf,
+}
+
+impl Nats {
+    /// `None` (with a loud message) when nats-server is not installed; under `CI=true` that
+    /// fails the test instead.
+    fn start(name: &str) -> Option<Self> {
+        let installed = Path::new(SERVER).exists()
+            || Command::new("nats-server")
+                .arg("--version")
+                .output()
+                .is_ok();
+        if !installed {
+            assert!(
+                std::env::var("CI").is_err(),
+                "nats-server is needed under CI=true: apt-get install nats-server"
+            );
+            eprintln!(
+                "SKIPPED: nats-server is not installed (apt-get install nats-server); the JetStream tests did not run"
+            );
+            return None;
+        }
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let store = temp_dir(name);
+        let child = spawn(port, &store);
+        let nats = Self { child, port, store };
+        nats.wait_ready();
+        Some(nats)
+    }
+
+    fn url(&self) -> String {
+        format!("nats://127.0.0.1:{}", self.port)
+    }
+
+    fn wait_ready(&self) {
+        let start = Instant::now();
+        while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "nats-server did not start"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// `kill -9`, then the same server again on the same port and store.
+    fn crash_and_restart(&mut self, down: Duration) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        std::thread::sleep(down);
+        self.child = spawn(self.port, &self.store);
+        self.wait_ready();
+    }
+}
+
+fn spawn(port: u16, store: &Path) -> Child {
+    let binary = if Path::new(SERVER).exists() {
+        SERVER
+    } else {
+        "nats-server"
+    };
+    Command::new(binary)
+        .args(["-a", "127.0.0.1", "-p", &port.to_string(), "-js", "-sd"])
+        .arg(store)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("nats-server starts")
+}
+
+impl Drop for Nats {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A `rulec work` process on the shipped rules, killed when dropped; its standard error goes
+/// to a file, for failures to show.
+struct Worker(Child, PathBuf);
+
+impl Worker {
+    fn start(url: &str, extra: &[&str]) -> Self {
+        static STARTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let log = std::env::temp_dir().join(format!("rulec-{}-worker-{n}.log", std::process::id()));
+        let child = Command::new(env!("CARGO_BIN_EXE_rulec"))
+            .args(["work", "--nats", url, "--batch", "50"])
+            .args(extra)
+            .current_dir(ROOT)
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("rulec work starts");
+        Self(child, log)
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.1).unwrap_or_default()
+    }
+
+    fn kill_9(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+
+    /// SIGTERM, and the exit code it gives within ten seconds.
+    fn stop(&mut self) -> Option<i32> {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status();
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(10) {
+            if let Some(status) = self.0.try_wait().unwrap() {
+                return status.code();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.kill_9();
+    }
+}
+
+/// Sample events, valid and invalid, one per line, and what `rulec eval` decides for each.
+fn events(count: usize) -> (Vec<String>, Vec<String>) {
+    let sample = rulec(&[
+        "sample",
+        "--count",
+        &count.to_string(),
+        "--invalid-share",
+        "0.2",
+        "--seed",
+        "20261202",
+    ]);
+    let lines: Vec<String> = sample.stdout.lines().map(str::to_owned).collect();
+    assert_eq!(lines.len(), count);
+    let dir = temp_dir("work-events");
+    let file = dir.join("events.ndjson");
+    std::fs::write(&file, format!("{}\n", lines.join("\n"))).unwrap();
+    let eval = rulec(&["eval", "--input", "ndjson", file.to_str().unwrap()]);
+    let decisions: Vec<String> = eval.stdout.lines().map(str::to_owned).collect();
+    assert_eq!(decisions.len(), count);
+    (lines, decisions)
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+async fn publish(url: &str, events: &[String]) {
+    let client = async_nats::connect(url).await.unwrap();
+    let js = jetstream::new(client);
+    for (chunk_index, chunk) in events.chunks(500).enumerate() {
+        let mut acks = Vec::new();
+        for (i, event) in chunk.iter().enumerate() {
+            let mut headers = async_nats::HeaderMap::new();
+            let id = format!("event-{}", chunk_index * 500 + i);
+            headers.insert("Nats-Msg-Id", id.as_str());
+            let payload = bytes::Bytes::from(event.clone());
+            acks.push(
+                js.publish_with_headers("at.events.test", headers, payload)
+                    .await
+                    .unwrap(),
+            );
+        }
+        for ack in acks {
+            assert!(!ack.await.unwrap().duplicate);
+        }
+    }
+}
+
+/// Every message on `subject` of the output stream: (headers, payload).
+async fn read_all(url: &str, subject: &str) -> Vec<(BTreeMap<String, String>, String)> {
+    let client = async_nats::connect(url).await.unwrap();
+    let js = jetstream::new(client);
+    let stream = js.get_stream("AT_EVENTS-OUT").await.unwrap();
+    // An ephemeral consumer reads from the start each time, and needs no acks.
+    let consumer: jetstream::consumer::PullConsumer = stream
+        .create_consumer(pull::Config {
+            filter_subject: subject.to_owned(),
+            ack_policy: jetstream::consumer::AckPolicy::None,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let mut out = Vec::new();
+    loop {
+        let mut batch = consumer
+            .fetch()
+            .max_messages(1000)
+            .expires(Duration::from_millis(500))
+            .messages()
+            .await
+            .unwrap();
+        let mut got = 0;
+        while let Some(message) = batch.next().await {
+            let message = message.unwrap();
+            let headers = message
+                .headers
+                .iter()
+                .flat_map(|headers| headers.iter())
+                .map(|(k, v)| {
+                    (
+                        k.to_string(),
+                        v.iter().next().map(ToString::to_string).unwrap_or_default(),
+                    )
+                })
+                .collect();
+            out.push((
+                headers,
+                String::from_utf8_lossy(&message.payload).into_owned(),
+            ));
+            got += 1;
+        }
+        if got == 0 {
+            return out;
+        }
+    }
+}
+
+/// Waits until the workers' consumer has nothing pending and nothing awaiting an ack.
+async fn drained(url: &str, limit: Duration) -> bool {
+    let client = async_nats::connect(url).await.unwrap();
+    let js = jetstream::new(client);
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if let Ok(stream) = js.get_stream("AT_EVENTS").await {
+            if let Ok(mut consumer) = stream.get_consumer::<pull::Config>("rulec").await {
+                if let Ok(info) = consumer.info().await {
+                    if info.num_pending == 0 && info.num_ack_pending == 0 {
+                        return true;
+                    }
+                }
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    false
+}
+
+/// Waits until some worker holds events it has not acked.
+async fn holding(url: &str) -> bool {
+    let client = async_nats::connect(url).await.unwrap();
+    let js = jetstream::new(client);
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(30) {
+        if let Ok(stream) = js.get_stream("AT_EVENTS").await {
+            if let Ok(mut consumer) = stream.get_consumer::<pull::Config>("rulec").await {
+                if consumer.info().await.is_ok_and(|i| i.num_ack_pending > 0) {
+                    return true;
+                }
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    false
+}
+
+async fn count_on(url: &str, subject: &str) -> usize {
+    read_all(url, subject).await.len()
+}
+
+/// What every run must end with: one decision per event, equal to `rulec eval`'s, the routed
+/// copies, nothing pending; returns how many decisions came from a redelivery.
+fn assert_nothing_lost(url: &str, decisions: &[String]) -> usize {
+    let rt = runtime();
+    assert!(
+        rt.block_on(drained(url, Duration::from_secs(60))),
+        "the consumer did not drain"
+    );
+    let published = rt.block_on(read_all(url, "at.decisions.>"));
+    assert_eq!(
+        published.len(),
+        decisions.len(),
+        "one decision per event, after deduplication"
+    );
+    let mut redelivered = 0;
+    let mut by_sequence = BTreeMap::new();
+    for (headers, payload) in &published {
+        let sequence: usize = headers["Rulec-Source-Sequence"].parse().unwrap();
+        if headers["Rulec-Delivered"] != "1" {
+            redelivered += 1;
+        }
+        assert!(
+            by_sequence.insert(sequence, payload.clone()).is_none(),
+            "sequence {sequence} twice"
+        );
+    }
+    for (sequence, payload) in &by_sequence {
+        assert_eq!(payload, &decisions[sequence - 1], "event {sequence}");
+    }
+    let targets: usize = decisions
+        .iter()
+        .map(|d| serde_json::from_str::<serde_json::Value>(d).unwrap())
+        .map(|d| d["targets"].as_array().map_or(0, Vec::len))
+        .sum();
+    assert_eq!(
+        rt.block_on(count_on(url, "at.route.>")),
+        targets,
+        "one copy per target"
+    );
+    let rejects = decisions
+        .iter()
+        .filter(|d| d.contains("\"verdict\":\"reject\""))
+        .count();
+    assert_eq!(
+        rt.block_on(count_on(url, "at.dead")),
+        rejects,
+        "one dead letter per reject"
+    );
+    redelivered
+}
+
+#[test]
+fn three_workers_one_killed_mid_stream_lose_and_repeat_nothing() {
+    let Some(nats) = Nats::start("work-kill") else {
+        return;
+    };
+    let url = nats.url();
+    let setup = rulec(&["work", "--nats", &url, "--setup", "--ack-wait", "2"]);
+    assert_eq!(setup.code, 0, "{}", setup.stderr);
+    let (events, decisions) = events(20_000);
+    runtime().block_on(publish(&url, &events));
+    // The one to be killed pauses after each fetch for longer than the ack wait, so that it
+    // holds events when it dies (and those it holds longer come back to the others anyway).
+    let mut doomed = Worker::start(&url, &["--test-pause-after-fetch", "3000"]);
+    let rt = runtime();
+    assert!(
+        rt.block_on(holding(&url)),
+        "the first worker fetched nothing"
+    );
+    let mut workers = vec![Worker::start(&url, &[]), Worker::start(&url, &[])];
+    let start = Instant::now();
+    while rt.block_on(count_on(&url, "at.decisions.>")) < 2_000 {
+        assert!(start.elapsed() < Duration::from_secs(60), "no progress");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    doomed.kill_9();
+    let redelivered = assert_nothing_lost(&url, &decisions);
+    for worker in &mut workers {
+        assert_eq!(worker.stop(), Some(0), "SIGTERM drains and exits 0");
+    }
+    let logs: Vec<String> = workers.iter().map(Worker::log).collect();
+    assert!(
+        redelivered > 0,
+        "no event was redelivered: the kill proved nothing\n{}\n{}",
+        doomed.log(),
+        logs.join("\n")
+    );
+}
+
+#[test]
+fn workers_survive_the_server_killed_and_restarted_mid_stream() {
+    let Some(mut nats) = Nats::start("work-restart") else {
+        return;
+    };
+    let url = nats.url();
+    let setup = rulec(&["work", "--nats", &url, "--setup", "--ack-wait", "2"]);
+    assert_eq!(setup.code, 0, "{}", setup.stderr);
+    let (events, decisions) = events(5_000);
+    runtime().block_on(publish(&url, &events));
+    let mut workers = vec![
+        Worker::start(&url, &["--test-pause-after-fetch", "20"]),
+        Worker::start(&url, &["--test-pause-after-fetch", "20"]),
+    ];
+    let rt = runtime();
+    let start = Instant::now();
+    while rt.block_on(count_on(&url, "at.decisions.>")) < 500 {
+        assert!(start.elapsed() < Duration::from_secs(60), "no progress");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    nats.crash_and_restart(Duration::from_millis(500));
+    assert_nothing_lost(&url, &decisions);
+    for worker in &mut workers {
+        assert_eq!(worker.stop(), Some(0));
+    }
+}
