@@ -190,13 +190,18 @@ fn runtime() -> tokio::runtime::Runtime {
 }
 
 async fn publish(url: &str, events: &[String]) {
+    publish_from(url, events, 0).await;
+}
+
+/// Publishes events numbered from `first` (their message ids).
+async fn publish_from(url: &str, events: &[String], first: usize) {
     let client = async_nats::connect(url).await.unwrap();
     let js = jetstream::new(client);
     for (chunk_index, chunk) in events.chunks(500).enumerate() {
         let mut acks = Vec::new();
         for (i, event) in chunk.iter().enumerate() {
             let mut headers = async_nats::HeaderMap::new();
-            let id = format!("event-{}", chunk_index * 500 + i);
+            let id = format!("event-{}", first + chunk_index * 500 + i);
             headers.insert("Nats-Msg-Id", id.as_str());
             let payload = bytes::Bytes::from(event.clone());
             acks.push(
@@ -413,6 +418,92 @@ fn workers_survive_the_server_killed_and_restarted_mid_stream() {
     }
     nats.crash_and_restart(Duration::from_millis(500));
     assert_nothing_lost(&url, &decisions);
+    for worker in &mut workers {
+        assert_eq!(worker.stop(), Some(0));
+    }
+}
+
+#[test]
+fn workers_switch_to_each_catalog_put_in_the_bucket() {
+    let Some(nats) = Nats::start("work-bucket") else {
+        return;
+    };
+    let url = nats.url();
+    let setup = rulec(&["work", "--nats", &url, "--setup", "--ack-wait", "2"]);
+    assert_eq!(setup.code, 0, "{}", setup.stderr);
+    let dir = temp_dir("work-bucket-rules");
+    for file in [
+        "envelope.rules",
+        "locations.rules",
+        "routes.rules",
+        "container-registry.rules",
+        "cloudant.rules",
+    ] {
+        std::fs::copy(Path::new(ROOT).join("rules").join(file), dir.join(file)).unwrap();
+    }
+    let artifact = dir.join("catalog.rulec");
+    let compile = |dir: &Path| {
+        let run = rulec(&[
+            "compile",
+            dir.to_str().unwrap(),
+            "-o",
+            artifact.to_str().unwrap(),
+            "--nats",
+            &url,
+            "--catalog-bucket",
+            "CATALOGS",
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    };
+    compile(&dir);
+    let mut workers = vec![
+        Worker::start(&url, &["--catalog-bucket", "CATALOGS"]),
+        Worker::start(&url, &["--catalog-bucket", "CATALOGS"]),
+    ];
+    let (events, _) = events(400);
+    let rt = runtime();
+    rt.block_on(publish(&url, &events[..200]));
+    let start = Instant::now();
+    while rt.block_on(count_on(&url, "at.decisions.>")) < 200 {
+        assert!(start.elapsed() < Duration::from_secs(30), "no progress");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // A new catalog: every route also sends to `extra`.
+    std::fs::write(
+        dir.join("extra.rules"),
+        "target extra cloud_logs\nroute extra {\n  * -> extra\n}\n",
+    )
+    .unwrap();
+    compile(&dir);
+    let start = Instant::now();
+    while !workers
+        .iter()
+        .all(|w| w.log().contains("switched to the catalog"))
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the workers did not switch"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    rt.block_on(publish_from(&url, &events[200..], 200));
+    assert!(rt.block_on(drained(&url, Duration::from_secs(30))));
+    let decisions = rt.block_on(read_all(&url, "at.decisions.>"));
+    assert_eq!(decisions.len(), 400, "each event decided once");
+    let hashes: std::collections::BTreeSet<&str> = decisions
+        .iter()
+        .map(|(h, _)| h["Rulec-Catalog-Hash"].as_str())
+        .collect();
+    assert_eq!(hashes.len(), 2, "{hashes:?}");
+    let late_routed = decisions
+        .iter()
+        .filter(|(h, _)| h["Rulec-Source-Sequence"].parse::<usize>().unwrap() > 200)
+        .filter(|(_, d)| d.contains("\"verdict\":\"route\""))
+        .all(|(_, d)| d.contains("\"extra\""));
+    assert!(
+        late_routed,
+        "an event after the switch was decided with the old catalog"
+    );
     for worker in &mut workers {
         assert_eq!(worker.stop(), Some(0));
     }

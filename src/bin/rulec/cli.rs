@@ -134,6 +134,15 @@ pub(crate) struct CompileArgs {
     /// The artifact's format.
     #[arg(long, value_enum, default_value_t = ArtifactFormat::Json)]
     pub(crate) format: ArtifactFormat,
+    /// Also put the artifact in this NATS object store bucket (object `catalog`), where
+    /// `rulec work --catalog-bucket` workers take it from; the bucket is created if needed.
+    #[cfg(feature = "work")]
+    #[arg(long, value_name = "BUCKET", requires = "nats")]
+    pub(crate) catalog_bucket: Option<String>,
+    /// The NATS server of `--catalog-bucket`.
+    #[cfg(feature = "work")]
+    #[arg(long, value_name = "URL")]
+    pub(crate) nats: Option<String>,
 }
 
 /// Formats of `rulec compile`.
@@ -447,6 +456,10 @@ pub(crate) struct WorkArgs {
     /// With `--setup`: events delivered and not yet acked, across all workers.
     #[arg(long, default_value_t = 1000, value_name = "N")]
     pub(crate) max_ack_pending: i64,
+    /// Take the catalog from this NATS object store bucket (object `catalog`, put there by
+    /// `rulec compile --catalog-bucket`), and switch to each new one put there.
+    #[arg(long, value_name = "BUCKET")]
+    pub(crate) catalog_bucket: Option<String>,
     /// For the tests that kill a worker holding events: milliseconds to wait after each fetch.
     #[arg(long, hide = true, value_name = "MS")]
     pub(crate) test_pause_after_fetch: Option<u64>,

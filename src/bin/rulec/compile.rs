@@ -33,5 +33,14 @@ pub(crate) fn run(args: &CompileArgs) -> u8 {
         catalog.actions().len(),
         args.output.display()
     );
+    #[cfg(feature = "work")]
+    if let (Some(bucket), Some(url)) = (&args.catalog_bucket, &args.nats) {
+        let artifact = std::fs::read(&args.output).unwrap_or_default();
+        if let Err(message) = crate::bucket::put(url, bucket, &artifact) {
+            eprintln!("error: {message}");
+            return cli::USAGE;
+        }
+        eprintln!("put it in the object store `{bucket}` at {url}");
+    }
     OK
 }

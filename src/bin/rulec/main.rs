@@ -1,6 +1,8 @@
 //! The `rulec` command line: parse arguments, run one subcommand, exit with its code.
 
 mod atracker;
+#[cfg(feature = "work")]
+mod bucket;
 mod check;
 mod cli;
 mod compile;

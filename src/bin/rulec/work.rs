@@ -78,9 +78,22 @@ async fn work(args: &WorkArgs) -> u8 {
             }
         };
     }
-    let catalog = match load::catalog(&args.catalog.paths(), "not working", crate::cli::FAILED) {
-        Ok(catalog) => catalog,
-        Err(code) => return code,
+    let catalog = match &args.catalog_bucket {
+        Some(_) if !args.catalog.paths().is_empty() => {
+            eprintln!("error: give the catalog as files or as `--catalog-bucket`, not both");
+            return USAGE;
+        }
+        Some(bucket) => match crate::bucket::get(&js, bucket).await {
+            Ok(catalog) => catalog,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return USAGE;
+            }
+        },
+        None => match load::catalog(&args.catalog.paths(), "not working", crate::cli::FAILED) {
+            Ok(catalog) => catalog,
+            Err(code) => return code,
+        },
     };
     let loaded = Arc::new(RwLock::new(Arc::new(Loaded {
         hash: catalog.hash(),
@@ -95,7 +108,8 @@ async fn work(args: &WorkArgs) -> u8 {
     };
     let max_deliver = consumer.cached_info().config.max_deliver;
     let (stop, stopped) = watch::channel(false);
-    if let Err(error) = signals(stop, Arc::clone(&loaded), args.catalog.paths()) {
+    let paths = args.catalog_bucket.is_none().then(|| args.catalog.paths());
+    if let Err(error) = signals(stop, Arc::clone(&loaded), paths) {
         eprintln!("error: cannot handle signals: {error}");
         return USAGE;
     }
@@ -108,6 +122,12 @@ async fn work(args: &WorkArgs) -> u8 {
         counts: Arc::clone(&counts),
     };
     let advisories = tokio::spawn(dead_letters(client, worker.clone(), args.consumer.clone()));
+    if let Some(bucket) = args.catalog_bucket.clone() {
+        let loaded = Arc::clone(&loaded);
+        tokio::spawn(crate::bucket::follow(js.clone(), bucket, move |catalog| {
+            swap(&loaded, catalog);
+        }));
+    }
     eprintln!(
         "rulec work: consuming `{}` of `{}` at {} (catalog {})",
         args.consumer,
@@ -194,15 +214,27 @@ impl Counts {
     }
 }
 
+/// Switches to another catalog: the batch in hand finishes with the old one, the next batch
+/// uses it.
+fn swap(loaded: &RwLock<Arc<Loaded>>, catalog: rulec::Catalog) {
+    let next = Arc::new(Loaded {
+        hash: catalog.hash(),
+        engine: Engine::new(catalog),
+    });
+    eprintln!("rulec work: switched to the catalog {}", next.hash);
+    *loaded.write().unwrap_or_else(PoisonError::into_inner) = next;
+}
+
 fn current(loaded: &RwLock<Arc<Loaded>>) -> Arc<Loaded> {
     Arc::clone(&loaded.read().unwrap_or_else(PoisonError::into_inner))
 }
 
-/// SIGTERM and SIGINT stop fetching; SIGHUP reloads the catalog (a broken one is not used).
+/// SIGTERM and SIGINT stop fetching; SIGHUP reloads the catalog from its files (a broken one is
+/// not used), when it comes from files (`paths`) rather than a bucket.
 fn signals(
     stop: watch::Sender<bool>,
     loaded: Arc<RwLock<Arc<Loaded>>>,
-    paths: Vec<std::path::PathBuf>,
+    paths: Option<Vec<std::path::PathBuf>>,
 ) -> std::io::Result<()> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut terminate = signal(SignalKind::terminate())?;
@@ -218,7 +250,12 @@ fn signals(
     });
     tokio::spawn(async move {
         while hangup.recv().await.is_some() {
-            let paths = paths.clone();
+            let Some(paths) = paths.clone() else {
+                eprintln!(
+                    "rulec work: SIGHUP: the catalog follows its bucket, which it takes each new artifact from"
+                );
+                continue;
+            };
             let reloaded = tokio::task::spawn_blocking(move || {
                 load::catalog(&paths, "the catalog is not reloaded; the old one stays", 1).ok()
             })
@@ -226,12 +263,7 @@ fn signals(
             .ok()
             .flatten();
             if let Some(catalog) = reloaded {
-                let next = Arc::new(Loaded {
-                    hash: catalog.hash(),
-                    engine: Engine::new(catalog),
-                });
-                eprintln!("rulec work: reloaded the catalog ({})", next.hash);
-                *loaded.write().unwrap_or_else(PoisonError::into_inner) = next;
+                swap(&loaded, catalog);
             }
         }
     });
