@@ -444,8 +444,9 @@ pub(crate) struct WorkArgs {
     /// its limits, for replay (`limits`).
     #[arg(long, value_enum, default_value_t = RetentionArg::Workqueue)]
     pub(crate) retention: RetentionArg,
-    /// With `--setup`: seconds in which the streams drop a repeated `Nats-Msg-Id`.
-    #[arg(long, default_value_t = 120, value_name = "SECONDS")]
+    /// With `--setup`: seconds in which the streams drop a repeated `Nats-Msg-Id`; longer than
+    /// the ack wait times max deliver, so that every redelivery is deduplicated.
+    #[arg(long, default_value_t = 600, value_name = "SECONDS")]
     pub(crate) duplicate_window: u64,
     /// With `--setup`: seconds before an unacked event is delivered again.
     #[arg(long, default_value_t = 30, value_name = "SECONDS")]
@@ -460,6 +461,10 @@ pub(crate) struct WorkArgs {
     /// `rulec compile --catalog-bucket`), and switch to each new one put there.
     #[arg(long, value_name = "BUCKET")]
     pub(crate) catalog_bucket: Option<String>,
+    /// For the benchmark: republish each event once, to `P.pass`, and ack it, without deciding
+    /// (the cost of everything but the engine).
+    #[arg(long, hide = true)]
+    pub(crate) bench_pass_through: bool,
     /// For the tests that kill a worker holding events: milliseconds to wait after each fetch.
     #[arg(long, hide = true, value_name = "MS")]
     pub(crate) test_pause_after_fetch: Option<u64>,

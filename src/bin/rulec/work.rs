@@ -120,6 +120,7 @@ async fn work(args: &WorkArgs) -> u8 {
         stream: args.stream.clone(),
         max_deliver,
         counts: Arc::clone(&counts),
+        pass_through: args.bench_pass_through,
     };
     let advisories = tokio::spawn(dead_letters(client, worker.clone(), args.consumer.clone()));
     if let Some(bucket) = args.catalog_bucket.clone() {
@@ -278,6 +279,8 @@ struct Worker {
     stream: String,
     max_deliver: i64,
     counts: Arc<Counts>,
+    /// The benchmark's pass-through: republish without deciding.
+    pass_through: bool,
 }
 
 /// One publish an input causes.
@@ -301,12 +304,24 @@ impl Worker {
                 self.counts.redelivered.fetch_add(1, Ordering::Relaxed);
             }
             let index = sequence.saturating_sub(1);
-            let decision = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                evaluator.evaluate(&message.payload, index)
-            }))
-            .unwrap_or_else(|_| Decision::internal(index));
-            let publishes =
-                self.publishes(loaded, &message.payload, &decision, sequence, delivered);
+            let publishes = if self.pass_through {
+                let mut headers = HeaderMap::new();
+                headers.insert(
+                    "Nats-Msg-Id",
+                    format!("{}-{sequence}-pass", self.stream).as_str(),
+                );
+                vec![Publish {
+                    subject: format!("{}.pass", self.prefix),
+                    headers,
+                    payload: message.payload.clone(),
+                }]
+            } else {
+                let decision = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    evaluator.evaluate(&message.payload, index)
+                }))
+                .unwrap_or_else(|_| Decision::internal(index));
+                self.publishes(loaded, &message.payload, &decision, sequence, delivered)
+            };
             let mut acks = Vec::with_capacity(publishes.len());
             let mut sent = true;
             for publish in publishes {
@@ -498,6 +513,7 @@ async fn setup(js: &Context, args: &WorkArgs) -> Result<(), String> {
             format!("{p}.decisions.>"),
             format!("{p}.route.>"),
             format!("{p}.dead"),
+            format!("{p}.pass"),
         ],
         retention: RetentionPolicy::Limits,
         storage: StorageType::File,
