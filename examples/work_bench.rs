@@ -3,7 +3,7 @@
 //!
 //! ```sh
 //! cargo build --release --bin rulec --example work_bench
-//! nats-server -a 127.0.0.1 -p 14333 -js -sd /tmp/bench-js &
+//! nats-server -a 127.0.0.1 -p 14333 -js -sd bench-js &
 //! target/release/examples/work_bench nats://127.0.0.1:14333 events.ndjson 20000 1 decide
 //! target/release/examples/work_bench nats://127.0.0.1:14333 events.ndjson 20000 1 pass
 //! ```
