@@ -182,6 +182,12 @@ fn events(count: usize) -> (Vec<String>, Vec<String>) {
     (lines, decisions)
 }
 
+/// The streams and the consumer, with a short ack wait so that redeliveries come quickly.
+fn set_up(url: &str) {
+    let setup = rulec(&["work", "--nats", url, "--setup", "--ack-wait", "2"]);
+    assert_eq!(setup.code, 0, "{}", setup.stderr);
+}
+
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -364,8 +370,7 @@ fn three_workers_one_killed_mid_stream_lose_and_repeat_nothing() {
         return;
     };
     let url = nats.url();
-    let setup = rulec(&["work", "--nats", &url, "--setup", "--ack-wait", "2"]);
-    assert_eq!(setup.code, 0, "{}", setup.stderr);
+    set_up(&url);
     let (events, decisions) = events(20_000);
     runtime().block_on(publish(&url, &events));
     // The one to be killed pauses after each fetch for longer than the ack wait, so that it
@@ -402,8 +407,7 @@ fn workers_survive_the_server_killed_and_restarted_mid_stream() {
         return;
     };
     let url = nats.url();
-    let setup = rulec(&["work", "--nats", &url, "--setup", "--ack-wait", "2"]);
-    assert_eq!(setup.code, 0, "{}", setup.stderr);
+    set_up(&url);
     let (events, decisions) = events(5_000);
     runtime().block_on(publish(&url, &events));
     let mut workers = vec![
@@ -429,8 +433,7 @@ fn workers_switch_to_each_catalog_put_in_the_bucket() {
         return;
     };
     let url = nats.url();
-    let setup = rulec(&["work", "--nats", &url, "--setup", "--ack-wait", "2"]);
-    assert_eq!(setup.code, 0, "{}", setup.stderr);
+    set_up(&url);
     let dir = temp_dir("work-bucket-rules");
     for file in [
         "envelope.rules",

@@ -458,7 +458,7 @@ struct Decider<'c> {
 impl<'c> Decider<'c> {
     fn feed(&mut self, mut data: &[u8]) {
         while !data.is_empty() {
-            let (part, rest, ended) = match memchr(data) {
+            let (part, rest, ended) = match memchr::memchr(b'\n', data) {
                 Some(at) => (
                     data.get(..at).unwrap_or_default(),
                     data.get(at + 1..).unwrap_or_default(),
@@ -531,10 +531,6 @@ impl<'c> Decider<'c> {
         let chunk = Bytes::from(std::mem::take(&mut self.out));
         sender.send(chunk).await.is_ok()
     }
-}
-
-fn memchr(data: &[u8]) -> Option<usize> {
-    data.iter().position(|&b| b == b'\n')
 }
 
 /// A response body fed by a channel: it ends when the sender is dropped.
