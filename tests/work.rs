@@ -161,7 +161,7 @@ impl Drop for Worker {
 }
 
 /// Sample events, valid and invalid, one per line, and what `rulec eval` decides for each.
-fn events(count: usize) -> (Vec<String>, Vec<String>) {
+fn events(name: &str, count: usize) -> (Vec<String>, Vec<String>) {
     let sample = rulec(&[
         "sample",
         "--count",
@@ -173,7 +173,7 @@ fn events(count: usize) -> (Vec<String>, Vec<String>) {
     ]);
     let lines: Vec<String> = sample.stdout.lines().map(str::to_owned).collect();
     assert_eq!(lines.len(), count);
-    let dir = temp_dir("work-events");
+    let dir = temp_dir(name);
     let file = dir.join("events.ndjson");
     std::fs::write(&file, format!("{}\n", lines.join("\n"))).unwrap();
     let eval = rulec(&["eval", "--input", "ndjson", file.to_str().unwrap()]);
@@ -371,7 +371,7 @@ fn three_workers_one_killed_mid_stream_lose_and_repeat_nothing() {
     };
     let url = nats.url();
     set_up(&url);
-    let (events, decisions) = events(20_000);
+    let (events, decisions) = events("work-kill-events", 20_000);
     runtime().block_on(publish(&url, &events));
     // The one to be killed pauses after each fetch for longer than the ack wait, so that it
     // holds events when it dies (and those it holds longer come back to the others anyway).
@@ -408,7 +408,7 @@ fn workers_survive_the_server_killed_and_restarted_mid_stream() {
     };
     let url = nats.url();
     set_up(&url);
-    let (events, decisions) = events(5_000);
+    let (events, decisions) = events("work-restart-events", 20_000);
     runtime().block_on(publish(&url, &events));
     let mut workers = vec![
         Worker::start(&url, &["--test-pause-after-fetch", "20"]),
@@ -416,7 +416,7 @@ fn workers_survive_the_server_killed_and_restarted_mid_stream() {
     ];
     let rt = runtime();
     let start = Instant::now();
-    while rt.block_on(count_on(&url, "at.decisions.>")) < 500 {
+    while rt.block_on(count_on(&url, "at.decisions.>")) < 2_000 {
         assert!(start.elapsed() < Duration::from_secs(60), "no progress");
         std::thread::sleep(Duration::from_millis(100));
     }
@@ -463,7 +463,7 @@ fn workers_switch_to_each_catalog_put_in_the_bucket() {
         Worker::start(&url, &["--catalog-bucket", "CATALOGS"]),
         Worker::start(&url, &["--catalog-bucket", "CATALOGS"]),
     ];
-    let (events, _) = events(400);
+    let (events, _) = events("work-bucket-events", 400);
     let rt = runtime();
     rt.block_on(publish(&url, &events[..200]));
     let start = Instant::now();
