@@ -511,3 +511,51 @@ fn workers_switch_to_each_catalog_put_in_the_bucket() {
         assert_eq!(worker.stop(), Some(0));
     }
 }
+
+#[test]
+fn an_event_past_max_deliver_goes_to_dead_with_that_reason() {
+    let Some(nats) = Nats::start("work-max-deliver") else {
+        return;
+    };
+    let url = nats.url();
+    let setup = rulec(&[
+        "work",
+        "--nats",
+        &url,
+        "--setup",
+        "--ack-wait",
+        "1",
+        "--max-deliver",
+        "1",
+    ]);
+    assert_eq!(setup.code, 0, "{}", setup.stderr);
+    let (events, _) = events("work-max-deliver-events", 10);
+    let rt = runtime();
+    rt.block_on(publish(&url, &events));
+    // One fetches the events and holds them past the ack wait: they run out of deliveries.
+    // When the server would deliver them to the other, its advisory says so instead, and the
+    // event goes to `at.dead`.
+    let _stuck = Worker::start(&url, &["--test-pause-after-fetch", "60000"]);
+    assert!(rt.block_on(holding(&url)));
+    let _other = Worker::start(&url, &[]);
+    let start = Instant::now();
+    let dead = loop {
+        let dead = rt.block_on(read_all(&url, "at.dead"));
+        if dead.len() >= 10 {
+            break dead;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "only {} dead letters",
+            dead.len()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(dead.len(), 10);
+    assert!(
+        dead.iter()
+            .all(|(headers, _)| headers["Rulec-Reasons"].starts_with("max_deliver"))
+    );
+    let payloads: std::collections::BTreeSet<&str> = dead.iter().map(|(_, p)| p.as_str()).collect();
+    assert_eq!(payloads, events.iter().map(String::as_str).collect());
+}
