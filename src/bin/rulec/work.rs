@@ -340,33 +340,46 @@ impl Worker {
             }
             pending.push((message, acks, sent));
         }
-        for (message, acks, sent) in pending {
-            let mut confirmed = sent;
-            for ack in acks {
-                match ack.await {
-                    Ok(ack) => {
-                        if ack.duplicate {
-                            self.counts.duplicates.fetch_add(1, Ordering::Relaxed);
-                        }
-                    }
-                    Err(error) => {
-                        eprintln!("warning: a publish was not acknowledged: {error}");
-                        confirmed = false;
+        // Each event waits only for its own publishes: the events of a batch are settled
+        // together, each acked once all of its publishes are stored.
+        let settled = pending
+            .into_iter()
+            .map(|(message, acks, sent)| self.settle(message, acks, sent));
+        futures::future::join_all(settled).await;
+    }
+
+    /// Acks an event once the server acknowledged each of its publishes, or naks it.
+    async fn settle(
+        &self,
+        message: jetstream::Message,
+        acks: Vec<async_nats::jetstream::context::PublishAckFuture>,
+        sent: bool,
+    ) {
+        let mut confirmed = sent;
+        for ack in acks {
+            match ack.await {
+                Ok(ack) => {
+                    if ack.duplicate {
+                        self.counts.duplicates.fetch_add(1, Ordering::Relaxed);
                     }
                 }
-            }
-            if confirmed {
-                self.counts.decided.fetch_add(1, Ordering::Relaxed);
-                if let Err(error) = message.double_ack().await {
-                    // Not acked: it comes back, and its publishes are duplicates then.
-                    eprintln!("warning: cannot ack: {error}");
+                Err(error) => {
+                    eprintln!("warning: a publish was not acknowledged: {error}");
+                    confirmed = false;
                 }
-            } else {
-                self.counts.naked.fetch_add(1, Ordering::Relaxed);
-                let _ = message
-                    .ack_with(AckKind::Nak(Some(Duration::from_secs(1))))
-                    .await;
             }
+        }
+        if confirmed {
+            self.counts.decided.fetch_add(1, Ordering::Relaxed);
+            if let Err(error) = message.double_ack().await {
+                // Not acked: it comes back, and its publishes are duplicates then.
+                eprintln!("warning: cannot ack: {error}");
+            }
+        } else {
+            self.counts.naked.fetch_add(1, Ordering::Relaxed);
+            let _ = message
+                .ack_with(AckKind::Nak(Some(Duration::from_secs(1))))
+                .await;
         }
     }
 
