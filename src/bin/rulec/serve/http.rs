@@ -263,7 +263,8 @@ async fn decide(
         });
     let form = match content_type.as_deref() {
         Some("application/json") => Form::One,
-        Some("application/x-ndjson" | "application/jsonl" | "application/json-seq") => Form::Stream,
+        // `application/jsonl` is the other name JSON Lines goes by.
+        Some("application/x-ndjson" | "application/jsonl") => Form::Stream,
         other => {
             return error(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
