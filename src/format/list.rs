@@ -3,7 +3,7 @@
 
 use super::token::{level_word, quote};
 use super::{Printer, end, last, start};
-use crate::ast::{EnumMember, Geography, Locations};
+use crate::ast::{EnumMember, Geography, Locations, Name, Text};
 use crate::source::{Span, Spanned};
 
 /// The widest list (`{ a, b }`) written on the line of its declaration; a longer one, or one
@@ -64,38 +64,33 @@ impl Printer<'_> {
 
     /// The locations of a `locations` table.
     pub(super) fn locations_list(&self, locations: &Locations) -> List {
-        List {
-            head: format!(
-                "locations {} {}",
-                locations.name,
-                quote(&locations.caption.node)
-            ),
-            open: self.out.find(end(locations.caption.span), b'{'),
-            close: last(locations.span),
-            members: locations
-                .locations
-                .iter()
-                .map(|n| (n.span, n.node.clone()))
-                .collect(),
-            tail: String::new(),
-        }
+        let head = format!("locations {}", locations.name);
+        self.captioned_list(
+            &head,
+            &locations.caption,
+            locations.span,
+            &locations.locations,
+        )
     }
 
     /// A `geography` line: its regions.
     pub(super) fn geography_list(&self, geography: &Geography) -> List {
+        let head = format!("geography {}", geography.name);
+        self.captioned_list(
+            &head,
+            &geography.display,
+            geography.span,
+            &geography.regions,
+        )
+    }
+
+    /// `KEYWORD NAME "caption" { names }`, whose braces follow the caption.
+    fn captioned_list(&self, head: &str, caption: &Text, span: Span, names: &[Name]) -> List {
         List {
-            head: format!(
-                "geography {} {}",
-                geography.name,
-                quote(&geography.display.node)
-            ),
-            open: self.out.find(end(geography.display.span), b'{'),
-            close: last(geography.span),
-            members: geography
-                .regions
-                .iter()
-                .map(|n| (n.span, n.node.clone()))
-                .collect(),
+            head: format!("{head} {}", quote(&caption.node)),
+            open: self.out.find(end(caption.span), b'{'),
+            close: last(span),
+            members: names.iter().map(|n| (n.span, n.node.clone())).collect(),
             tail: String::new(),
         }
     }

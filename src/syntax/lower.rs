@@ -94,11 +94,7 @@ impl Lowerer {
             Rule::when_block => Item::When(self.when_block(pair)),
             Rule::region => Item::Region(self.region(pair)),
             Rule::geography => {
-                let span = self.span(&pair);
-                let mut parts = inner(pair);
-                let name = self.next_name(&mut parts);
-                let display = self.next_text(&mut parts);
-                let regions = parts.flat_map(|p| self.names(p)).collect();
+                let (name, display, regions, span) = self.captioned_list(pair);
                 Item::Geography(Geography {
                     name,
                     display,
@@ -169,11 +165,7 @@ impl Lowerer {
                 })
             }
             Rule::locations => {
-                let span = self.span(&pair);
-                let mut parts = inner(pair);
-                let name = self.next_name(&mut parts);
-                let caption = self.next_text(&mut parts);
-                let locations = parts.flat_map(|p| self.names(p)).collect();
+                let (name, caption, locations, span) = self.captioned_list(pair);
                 ServiceItem::Locations(Locations {
                     name,
                     caption,
@@ -183,6 +175,16 @@ impl Lowerer {
             }
             _ => return None,
         })
+    }
+
+    /// `KEYWORD NAME "caption" { names }`: its name, caption, names and span.
+    fn captioned_list(&self, pair: Pair<'_, Rule>) -> (Name, Text, Vec<Name>, Span) {
+        let span = self.span(&pair);
+        let mut parts = inner(pair);
+        let name = self.next_name(&mut parts);
+        let caption = self.next_text(&mut parts);
+        let names = parts.flat_map(|p| self.names(p)).collect();
+        (name, caption, names, span)
     }
 
     fn event_types(&self, pair: Pair<'_, Rule>) -> Vec<Spanned<EventType>> {

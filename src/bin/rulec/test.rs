@@ -162,17 +162,23 @@ fn json(report: &Report, with_items: bool) -> String {
     serde_json::to_string_pretty(&document).unwrap_or_default()
 }
 
+/// Items grouped by a key, groups in the order their keys first appear.
+fn grouped<T>(items: &[T], key: impl Fn(&T) -> String) -> Vec<(String, Vec<&T>)> {
+    let mut groups: Vec<(String, Vec<&T>)> = Vec::new();
+    for item in items {
+        let k = key(item);
+        match groups.iter_mut().find(|(g, _)| *g == k) {
+            Some((_, members)) => members.push(item),
+            None => groups.push((k, vec![item])),
+        }
+    }
+    groups
+}
+
 /// The results as `JUnit` XML: a `testsuite` per suite file, a `testcase` per case, a `failure`
 /// with what differed.
 fn junit(report: &Report) -> String {
-    let mut by_suite: Vec<(String, Vec<&rulec::suite::CaseResult>)> = Vec::new();
-    for result in &report.results {
-        let file = result.path.display().to_string();
-        match by_suite.iter_mut().find(|(f, _)| *f == file) {
-            Some((_, cases)) => cases.push(result),
-            None => by_suite.push((file, vec![result])),
-        }
-    }
+    let by_suite = grouped(&report.results, |r| r.path.display().to_string());
     let failed = report.results.iter().filter(|r| !r.passed()).count();
     let mut out = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"rulec test\" tests=\"{}\" failures=\"{failed}\">\n",

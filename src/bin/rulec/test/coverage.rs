@@ -9,7 +9,7 @@ use std::path::Path;
 
 use rulec::suite::FileLines;
 
-use super::xml;
+use super::{grouped, xml};
 
 /// The coverage as an LCOV tracefile: one record per file.
 pub(super) fn lcov(files: &[FileLines]) -> String {
@@ -101,14 +101,7 @@ pub(super) fn cobertura(files: &[FileLines], timestamp: u128) -> String {
             .filter(|p| !p.is_empty())
             .unwrap_or_else(|| ".".into())
     };
-    let mut packages: Vec<(String, Vec<&FileLines>)> = Vec::new();
-    for file in files {
-        let name = directory(file);
-        match packages.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, members)) => members.push(file),
-            None => packages.push((name, vec![file])),
-        }
-    }
+    let packages = grouped(files, directory);
     for (name, members) in &packages {
         let counts = Counts::of(members.iter().copied());
         let _ = writeln!(
