@@ -74,10 +74,6 @@ async fn serve(state: Arc<State>, args: &ServeArgs) -> u8 {
     let address = listener
         .local_addr()
         .map_or_else(|_| args.listen.to_string(), |a| a.to_string());
-    eprintln!(
-        "rulec serve: listening on http://{address} (catalog {})",
-        state.current().hash
-    );
     let settings = Settings {
         limits: Limits {
             max_event_bytes: args.max_event_bytes,
@@ -93,6 +89,12 @@ async fn serve(state: Arc<State>, args: &ServeArgs) -> u8 {
         eprintln!("error: cannot handle signals: {error}");
         return USAGE;
     }
+    // Only now, with the signal handlers in place, may a supervisor (or a test) that waits for
+    // this line send SIGTERM: before them, the default action would kill the process undrained.
+    eprintln!(
+        "rulec serve: listening on http://{address} (catalog {})",
+        state.current().hash
+    );
     let permits = Arc::new(Semaphore::new(args.max_connections.max(1)));
     let mut connections = JoinSet::new();
     let mut stopping = stopped.clone();
