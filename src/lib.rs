@@ -61,6 +61,8 @@ pub mod explain;
 pub mod export;
 pub mod format;
 pub mod limits;
+#[cfg(feature = "lsp")]
+pub mod lsp;
 pub mod sample;
 pub mod source;
 mod suggestion;

@@ -174,7 +174,13 @@ impl SourceSet {
 
     /// Adds a file and returns the global offset its text starts at.
     pub fn add(&mut self, source: Source) -> usize {
-        let base = self.end;
+        self.add_at(0, source)
+    }
+
+    /// Adds a file at global offset `base`, or just after the last file if that is further,
+    /// and returns the offset its text starts at.
+    pub(crate) fn add_at(&mut self, base: usize, source: Source) -> usize {
+        let base = base.max(self.end);
         self.end = base + source.text.len() + 1;
         self.lines.push(LineStarts::of(&source.text));
         self.files.push((base, source));

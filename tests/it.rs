@@ -34,6 +34,9 @@ mod hostile;
 mod json_schema;
 #[path = "layout.rs"]
 mod layout;
+#[cfg(feature = "lsp")]
+#[path = "lsp.rs"]
+mod lsp;
 #[path = "properties.rs"]
 mod properties;
 #[path = "readme.rs"]

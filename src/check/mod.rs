@@ -264,9 +264,25 @@ impl Checker {
         self.sources.add(source);
     }
 
+    /// Adds one file of the catalog at a global offset of at least `base`, so that a file
+    /// parsed earlier at that offset ([`ParsedFile`]) can be checked again without parsing it:
+    /// a language server keeps room after each file for it to grow.
+    pub(crate) fn add_at(&mut self, base: usize, source: Source) -> usize {
+        self.sources.add_at(base, source)
+    }
+
     /// Parses and checks every file, collecting every problem.
     #[must_use]
     pub fn check(self) -> Checked {
+        self.check_with(|base, source| Arc::new(ParsedFile::parse(&source.text, base)))
+    }
+
+    /// Checks every file, taking each one's parse from `parse` (given its base offset and its
+    /// source), which may answer from a cache.
+    pub(crate) fn check_with(
+        self,
+        mut parse: impl FnMut(usize, &Source) -> Arc<ParsedFile>,
+    ) -> Checked {
         let mut list = Vec::new();
         let mut files = Vec::new();
         let limit = self
@@ -277,18 +293,17 @@ impl Checker {
         let mut broken = false;
         let mut unparsed = Unparsed::default();
         for (base, source) in self.sources.files() {
-            let parsed = syntax::parse_recovering(&source.text, base);
-            broken |= !parsed.errors.is_empty();
-            list.extend(parsed.errors.into_iter().map(CheckError::from));
-            for span in parsed.unparsed {
-                let text = self.sources.text(span);
+            let parsed = parse(base, source);
+            broken |= !parsed.parsed.errors.is_empty();
+            list.extend(parsed.parsed.errors.iter().cloned().map(CheckError::from));
+            for span in &parsed.parsed.unparsed {
+                let text = self.sources.text(*span);
                 let words = text.split(is_separator).filter(|w| !w.is_empty());
                 unparsed.words.extend(words.map(str::to_owned));
-                unparsed.spans.push(span);
+                unparsed.spans.push(*span);
             }
-            let file = parsed.file;
-            hidden_characters(&source.text, base, &mut list);
-            declarations += count_declarations(&file);
+            list.extend(parsed.hidden.iter().cloned());
+            declarations += parsed.declarations;
             if declarations > limit {
                 list.push(CheckError::TooManyDeclarations {
                     limit,
@@ -296,12 +311,14 @@ impl Checker {
                 });
                 break;
             }
-            files.push(file);
+            files.push(parsed);
         }
+        let trees: Vec<&ast::File> = files.iter().map(|f| &f.parsed.file).collect();
         let mut cx = CheckState::new(&self.sources, broken, unparsed);
-        let data = cx.run(&files);
+        let data = cx.run(&trees);
         list.extend(cx.errors);
         let origins = cx.origins;
+        drop(trees);
         list.sort_by_key(|d| primary_offset(d).unwrap_or(usize::MAX));
         let diagnostics = Diagnostics {
             sources: Arc::new(self.sources),
@@ -320,6 +337,33 @@ impl Checker {
             diagnostics,
             summary,
             origins,
+        }
+    }
+}
+
+/// One file parsed (however broken) and scanned for hidden characters: what a check needs of
+/// it before it looks at the other files.
+#[derive(Debug)]
+pub(crate) struct ParsedFile {
+    /// The syntax tree, its errors and the text that did not parse.
+    pub(crate) parsed: syntax::Parsed,
+    /// The hidden characters found.
+    pub(crate) hidden: Vec<CheckError>,
+    /// How many declarations it holds.
+    pub(crate) declarations: usize,
+}
+
+impl ParsedFile {
+    /// Parses the text of one file whose first byte sits at global offset `base`.
+    pub(crate) fn parse(text: &str, base: usize) -> Self {
+        let parsed = syntax::parse_recovering(text, base);
+        let mut hidden = Vec::new();
+        hidden_characters(text, base, &mut hidden);
+        let declarations = count_declarations(&parsed.file);
+        Self {
+            parsed,
+            hidden,
+            declarations,
         }
     }
 }
@@ -513,7 +557,7 @@ impl<'a> CheckState<'a> {
         self.sources.text(span)
     }
 
-    fn run(&mut self, files: &'a [ast::File]) -> CatalogData {
+    fn run(&mut self, files: &[&'a ast::File]) -> CatalogData {
         let items: Vec<&'a Item> = files.iter().flat_map(|f| &f.items).collect();
         let regions = self.declare_locations(&items);
         let geographies = self.declare_geographies(&items);

@@ -442,3 +442,43 @@ fn help_for(rest: &str, expected: &[String]) -> Option<String> {
     }
     None
 }
+
+/// The keywords the grammar would take at the end of `prefix` (the text before a cursor), or
+/// `None` when the text stops parsing before its end, so that nothing can be said there.
+pub(crate) fn expected_keywords(prefix: &str) -> Option<Vec<String>> {
+    use pest::Parser as _;
+    pest::set_error_detail(true);
+    let Err(error) = super::RulesParser::parse(Rule::file, prefix) else {
+        // Between two declarations: the words that start one.
+        let words = [
+            "service",
+            "type",
+            "schema",
+            "envelope",
+            "when",
+            "region",
+            "geography",
+            "target",
+            "route",
+            "default targets",
+        ];
+        return Some(words.iter().map(|w| (*w).to_owned()).collect());
+    };
+    let (offset, expected) = expectation(&error);
+    if offset < prefix.trim_end().len() {
+        return None;
+    }
+    let mut words: Vec<String> = expected
+        .iter()
+        .flat_map(|e| {
+            e.split('`')
+                .skip(1)
+                .step_by(2)
+                .filter(|w| w.len() > 1 && w.bytes().all(|b| b.is_ascii_lowercase() || b == b' '))
+                .map(str::to_owned)
+        })
+        .collect();
+    words.sort();
+    words.dedup();
+    Some(words)
+}

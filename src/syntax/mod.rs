@@ -6,6 +6,7 @@ mod lower;
 mod recover;
 
 pub use error::SyntaxError;
+pub(crate) use error::expected_keywords;
 
 use pest::Parser as _;
 
@@ -37,6 +38,7 @@ pub(crate) fn parse(text: &str, base: usize) -> Result<File, SyntaxError> {
 }
 
 /// A file parsed however broken it is.
+#[derive(Debug)]
 pub(crate) struct Parsed {
     /// The declarations that parsed.
     pub(crate) file: File,

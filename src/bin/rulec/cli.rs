@@ -54,6 +54,10 @@ pub(crate) enum Command {
     /// letters, and ack only what the server has stored.
     #[cfg(feature = "work")]
     Work(WorkArgs),
+    /// Run the language server for `.rules` files, over standard input and output (editors
+    /// start it; see docs/editors.md).
+    #[cfg(feature = "lsp")]
+    Lsp(LspArgs),
     /// Import definitions from elsewhere as `.rules`.
     #[command(subcommand)]
     Import(ImportCommand),
@@ -573,4 +577,13 @@ pub(crate) struct ImportAtrackerArgs {
     /// Write the rules here instead of to standard output.
     #[arg(short, long, value_name = "FILE.rules")]
     pub(crate) output: Option<PathBuf>,
+}
+
+/// `rulec lsp`.
+#[cfg(feature = "lsp")]
+#[derive(Debug, clap::Args)]
+pub(crate) struct LspArgs {
+    /// Accepted for editors that pass it; standard input and output are the only transport.
+    #[arg(long)]
+    pub(crate) stdio: bool,
 }

@@ -47,6 +47,20 @@ fn main() -> ExitCode {
         cli::Command::Serve(args) => serve::run(&args),
         #[cfg(feature = "work")]
         cli::Command::Work(args) => work::run(&args),
+        #[cfg(feature = "lsp")]
+        cli::Command::Lsp(_) => lsp(),
     };
     ExitCode::from(code)
+}
+
+/// `rulec lsp`: serves until the client says `exit`; 0 after `shutdown`, 1 otherwise.
+#[cfg(feature = "lsp")]
+fn lsp() -> u8 {
+    match rulec::lsp::run_stdio() {
+        Ok(()) => 0,
+        Err(error) => {
+            eprintln!("rulec lsp: {error}");
+            1
+        }
+    }
 }
