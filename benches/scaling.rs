@@ -11,7 +11,6 @@
 //! `cargo bench --bench scaling -- --warm-up-time 1 --measurement-time 3`
 
 use std::alloc::System;
-use std::fmt::Write as _;
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -22,106 +21,17 @@ use rulec::artifact::{self, ArtifactFormat};
 use rulec::sample::{self, SampleOptions};
 use rulec::{Catalog, Engine, Evaluator, Source};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
+use synthetic::synthetic;
+
+#[path = "support/synthetic.rs"]
+mod synthetic;
 
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 
 const SIZES: [usize; 4] = [100, 1_000, 10_000, 100_000];
-const ACTIONS_PER_SERVICE: usize = 200;
 /// A compile slower than this is timed once, not sampled, to keep the run short.
 const SLOW_COMPILE_MS: f64 = 2_000.0;
-const VERBS: [(&str, &str); 5] = [
-    ("create", "management"),
-    ("read", "data"),
-    ("update", "data"),
-    ("delete", "management"),
-    ("list", "management"),
-];
-
-/// Types and schemas every synthetic service uses.
-const SHARED: &str = r#"
-type object_name = string matches /^[a-z][a-z0-9-]{0,62}$/
-type object_state = enum { active, inactive, deleted, legacy warn }
-
-schema create_fields {
-  requestData.name: object_name "The new object's name."
-  requestData.plan?: enum { lite, standard, enterprise }
-}
-schema read_fields {
-  requestData.RequestParameters.name?: string matches /.*/
-  responseData.state?: object_state
-}
-schema update_fields {
-  requestData.updateType?: enum { replace, merge }
-  requestData.newValue?: object
-  responseData.state?: object_state
-}
-schema delete_fields {
-  target.id: string matches /@sha256:[0-9a-f]{64}$/ "Deleted objects are named by digest."
-}
-
-target archive cloud_object_storage "Archive bucket"
-target logs cloud_logs "Cloud Logs instance"
-route everything {
-  * -> logs
-}
-route data_events {
-  types data
-  * -> archive
-}
-"#;
-
-/// The `.rules` sources of a catalog with `actions` actions.
-fn synthetic(actions: usize) -> Vec<Source> {
-    let mut services = String::with_capacity(actions * 64);
-    for (index, first) in (0..actions).step_by(ACTIONS_PER_SERVICE).enumerate() {
-        let count = ACTIONS_PER_SERVICE.min(actions - first);
-        service(&mut services, index, count);
-    }
-    vec![
-        Source::new("envelope.rules", include_str!("../rules/envelope.rules")),
-        Source::new("locations.rules", include_str!("../rules/locations.rules")),
-        Source::new("shared.rules", SHARED),
-        Source::new("services.rules", services),
-    ]
-}
-
-/// One service of `count` actions: objects with five verbs each, and their fields.
-fn service(out: &mut String, index: usize, count: usize) {
-    let _ = writeln!(
-        out,
-        "service syn{index:05} \"Synthetic service {index}\" {{"
-    );
-    let _ = writeln!(out, "  collect management, data");
-    let _ = writeln!(out, "  group objects \"Objects of service {index}\" {{");
-    for k in 0..count {
-        let (verb, kind) = VERBS
-            .get(k % VERBS.len())
-            .copied()
-            .unwrap_or(("read", "data"));
-        let object = k / VERBS.len();
-        let _ = writeln!(
-            out,
-            "    {kind} object{object}.{verb} \"{verb} object {object}.\""
-        );
-    }
-    let _ = writeln!(out, "  }}");
-    for (verb, _) in VERBS.iter().take(count) {
-        match *verb {
-            "delete" => {
-                let _ = writeln!(
-                    out,
-                    "  when action matches *.delete and outcome == \"success\" {{ use delete_fields }}"
-                );
-            }
-            "list" => {}
-            verb => {
-                let _ = writeln!(out, "  fields *.{verb} {{ use {verb}_fields }}");
-            }
-        }
-    }
-    let _ = writeln!(out, "}}");
-}
 
 fn compile(sources: Vec<Source>) -> Option<Catalog> {
     match Catalog::compile(sources) {

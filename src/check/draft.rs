@@ -14,11 +14,19 @@ use super::Origins;
 /// A field rule and where it was declared.
 #[derive(Debug, Clone)]
 pub(super) struct FieldDecl {
-    pub(super) rule: FieldRule,
+    /// Shared by every action the declaration applies to, until the catalog is built.
+    pub(super) rule: Arc<FieldRule>,
     pub(super) span: Span,
 }
 
 /// An action being checked.
+impl FieldDecl {
+    /// The rule, for the catalog: taken if no other action still shares it, else copied.
+    pub(super) fn into_rule(self) -> FieldRule {
+        Arc::unwrap_or_clone(self.rule)
+    }
+}
+
 #[derive(Debug)]
 pub(super) struct ActionDraft {
     pub(super) action: Action,
@@ -34,37 +42,45 @@ pub(super) struct Actions<'a> {
     pub(super) services: Vec<(Service, Vec<&'a ast::Service>)>,
     pub(super) by_name: BTreeMap<String, ActionDraft>,
     /// Actions declared so far per service, for declaration positions.
-    declared: Vec<usize>,
+    /// Per service, how many actions it declared so far.
+    pub(super) declared: Vec<usize>,
     /// By service index: the service's envelope, when its `envelope` blocks declare fields
     /// again.
     pub(super) envelopes: HashMap<usize, Vec<FieldDecl>>,
 }
 
 impl Actions<'_> {
-    /// The name of the service that declared the action `name`.
-    pub(super) fn service_of(&self, name: &str) -> Option<&str> {
-        let service = self.by_name.get(name)?.action.service;
-        let (service, _) = self.services.get(service.index())?;
-        Some(service.name.as_str())
-    }
-
     /// The full names of a service's actions (`service.` prefixed, so a range of the map),
     /// or of every action when `service` is `None`.
     pub(super) fn names_in(&self, service: Option<&str>) -> impl Iterator<Item = &String> {
+        self.drafts_in(service).map(|(name, _)| name)
+    }
+
+    /// [`Self::names_in`] with each action's draft.
+    pub(super) fn drafts_in(
+        &self,
+        service: Option<&str>,
+    ) -> impl Iterator<Item = (&String, &ActionDraft)> {
         let prefix = service.map(|s| format!("{s}.")).unwrap_or_default();
         self.by_name
             .range(prefix.clone()..)
-            .map(|(name, _)| name)
-            .take_while(move |name| name.starts_with(&prefix))
+            .take_while(move |(name, _)| name.starts_with(&prefix))
     }
 
-    /// Counts one more action of a service and returns how many came before it.
-    pub(super) fn count(&mut self, service: ServiceId) -> usize {
+    /// The name of the service an action belongs to.
+    pub(super) fn service_name(&self, draft: &ActionDraft) -> Option<&str> {
+        let (service, _) = self.services.get(draft.action.service.index())?;
+        Some(service.name.as_str())
+    }
+
+    /// Counts one more action of a service in `declared` and returns how many came before
+    /// it (a function of the field, so that the map can be borrowed meanwhile).
+    pub(super) fn count(declared: &mut Vec<usize>, service: ServiceId) -> usize {
         let index = service.index();
-        if self.declared.len() <= index {
-            self.declared.resize(index + 1, 0);
+        if declared.len() <= index {
+            declared.resize(index + 1, 0);
         }
-        let slot = self.declared.get_mut(index);
+        let slot = declared.get_mut(index);
         slot.map_or(0, |n| {
             *n += 1;
             *n - 1
@@ -86,7 +102,7 @@ impl Actions<'_> {
             .map(|(index, (mut service, _))| {
                 service.envelope = envelopes
                     .remove(&index)
-                    .map(|decls| decls.into_iter().map(|d| d.rule).collect());
+                    .map(|decls| decls.into_iter().map(FieldDecl::into_rule).collect());
                 service
             })
             .collect();
@@ -103,7 +119,7 @@ impl Actions<'_> {
                     origins
                         .field_sets
                         .push(d.fields.iter().map(|f| f.span).collect());
-                    field_sets.push(d.fields.into_iter().map(|f| f.rule).collect());
+                    field_sets.push(d.fields.into_iter().map(FieldDecl::into_rule).collect());
                     u32::try_from(field_sets.len() - 1).unwrap_or(u32::MAX)
                 });
                 d.action

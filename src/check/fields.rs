@@ -2,6 +2,7 @@
 //! conditional constraints and conflicting declarations.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::Arc;
 
 use super::draft::{Actions, FieldDecl};
 use super::{CheckError, CheckState};
@@ -100,7 +101,7 @@ impl<'a> CheckState<'a> {
         let resolved = self.type_expr(&field.ty, &mut Vec::new())?;
         let (resolved, missing) = self.clauses(resolved, &field.clauses, Some(field.optional));
         Some(FieldDecl {
-            rule: FieldRule {
+            rule: Arc::new(FieldRule {
                 path: path.node.clone(),
                 missing,
                 ty: resolved.base,
@@ -110,7 +111,7 @@ impl<'a> CheckState<'a> {
                 patterns: resolved.patterns,
                 description: field.description.as_ref().map(|d| d.node.clone()),
                 path_id: PathId::default(),
-            },
+            }),
             span: field.span,
         })
     }
@@ -297,7 +298,7 @@ impl<'a> CheckState<'a> {
         conditionals.push(Conditional {
             condition: head.strip_prefix("when").unwrap_or(head).trim().to_owned(),
             comparisons,
-            fields: fields.into_iter().map(|d| d.rule).collect(),
+            fields: fields.into_iter().map(FieldDecl::into_rule).collect(),
         });
     }
 
@@ -312,25 +313,31 @@ impl<'a> CheckState<'a> {
         actions: &Actions<'_>,
         conditionals: &[Conditional],
     ) {
-        let mut declared: BTreeSet<String> = BTreeSet::new();
-        declared.extend(envelope.iter().map(|d| d.rule.path.clone()));
+        if self.compared.is_empty() {
+            return;
+        }
+        let mut declared: BTreeSet<&str> = BTreeSet::new();
+        declared.extend(envelope.iter().map(|d| d.rule.path.as_str()));
         for draft in actions.by_name.values() {
-            declared.extend(draft.fields.iter().map(|d| d.rule.path.clone()));
+            declared.extend(draft.fields.iter().map(|d| d.rule.path.as_str()));
         }
         for conditional in conditionals {
-            declared.extend(conditional.fields.iter().map(|f| f.path.clone()));
+            declared.extend(conditional.fields.iter().map(|f| f.path.as_str()));
         }
         for fields in self.schema_fields.values() {
-            declared.extend(fields.iter().map(|d| d.rule.path.clone()));
+            declared.extend(fields.iter().map(|d| d.rule.path.as_str()));
         }
         // `action` is always read, and a prefix of a declared path names an object that is.
         let known = |path: &str| {
             path == "action"
                 || declared
-                    .range::<str, _>((std::ops::Bound::Included(path), std::ops::Bound::Unbounded))
+                    .range::<&str, _>((
+                        std::ops::Bound::Included(&path),
+                        std::ops::Bound::Unbounded,
+                    ))
                     .next()
                     .is_some_and(|d| {
-                        d == path
+                        *d == path
                             || d.strip_prefix(path)
                                 .is_some_and(|rest| rest.starts_with('.'))
                     })
@@ -341,16 +348,21 @@ impl<'a> CheckState<'a> {
             .filter(|(path, _)| !known(path))
             .cloned()
             .collect();
-        for (path, span) in unknown {
-            let help = suggestion::did_you_mean(&path, declared.iter().map(String::as_str), || {
-                "declare the field in the envelope or a `fields` block, or correct the path".into()
-            });
-            self.report(CheckError::UndeclaredPath {
-                path,
-                span: span.into(),
-                help,
-            });
-        }
+        let errors: Vec<CheckError> = unknown
+            .into_iter()
+            .map(|(path, span)| {
+                let help = suggestion::did_you_mean(&path, declared.iter().copied(), || {
+                    "declare the field in the envelope or a `fields` block, or correct the path"
+                        .into()
+                });
+                CheckError::UndeclaredPath {
+                    path,
+                    span: span.into(),
+                    help,
+                }
+            })
+            .collect();
+        self.errors.extend(errors);
     }
 
     pub(super) fn check_conflicts(&mut self, envelope: &[FieldDecl], actions: &Actions<'_>) {

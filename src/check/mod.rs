@@ -581,7 +581,10 @@ impl<'a> CheckState<'a> {
             services,
             actions,
             field_sets,
-            envelope: envelope.into_iter().map(|d| d.rule).collect(),
+            envelope: envelope
+                .into_iter()
+                .map(draft::FieldDecl::into_rule)
+                .collect(),
             conditionals,
             regions,
             geographies,

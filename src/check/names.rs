@@ -331,20 +331,26 @@ impl<'a> CheckState<'a> {
         full: String,
         event_type: EventType,
     ) {
-        if let Some(first) = actions.by_name.get(&full) {
-            self.report(CheckError::DuplicateAction {
-                name: full,
-                span: action.name.span.into(),
-                first: first.span.into(),
-            });
-            return;
-        }
+        // One search of the map, whether it is declared already or not.
+        let slot = match actions.by_name.entry(full) {
+            std::collections::btree_map::Entry::Occupied(first) => {
+                let error = CheckError::DuplicateAction {
+                    name: first.key().clone(),
+                    span: action.name.span.into(),
+                    first: first.get().span.into(),
+                };
+                self.report(error);
+                return;
+            }
+            std::collections::btree_map::Entry::Vacant(slot) => slot,
+        };
+        let position = Actions::count(&mut actions.declared, id);
         let draft = ActionDraft {
             action: Action {
-                name: full.as_str().into(),
+                name: slot.key().as_str().into(),
                 service: id,
                 group: group.map(|(i, _)| i),
-                position: u32::try_from(actions.count(id)).unwrap_or(u32::MAX),
+                position: u32::try_from(position).unwrap_or(u32::MAX),
                 event_type,
                 description: action.description.node.as_str().into(),
                 field_set: 0,
@@ -354,7 +360,7 @@ impl<'a> CheckState<'a> {
             fields: Vec::new(),
             conditionals: Vec::new(),
         };
-        actions.by_name.insert(full, draft);
+        slot.insert(draft);
     }
 
     /// Checks an action name as declared and returns it relative to its service.
@@ -443,11 +449,13 @@ impl<'a> CheckState<'a> {
             if full.contains('*') {
                 // Inside a service, its own actions only, not those of a child service
                 // (`is` and `is.vpc`) whose names share the prefix.
-                let own = |n: &str| service.is_none_or(|s| actions.service_of(n) == Some(s));
                 let matched: Vec<String> = actions
-                    .names_in(service)
-                    .filter(|n| own(n) && crate::catalog::glob_matches(&full, n))
-                    .cloned()
+                    .drafts_in(service)
+                    .filter(|(n, draft)| {
+                        service.is_none_or(|s| actions.service_name(draft) == Some(s))
+                            && crate::catalog::glob_matches(&full, n)
+                    })
+                    .map(|(n, _)| n.clone())
                     .collect();
                 if matched.is_empty() {
                     self.report_unresolved(CheckError::UnknownAction {
