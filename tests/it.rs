@@ -20,6 +20,8 @@ mod decisions;
 mod diagnostics;
 #[path = "doc.rs"]
 mod doc;
+#[path = "editors.rs"]
+mod editors;
 #[path = "eval_cli.rs"]
 mod eval_cli;
 #[path = "explain.rs"]
