@@ -84,12 +84,12 @@ fn main() {
                 continue;
             }
             let times = run(&dir, &edited, find, typo, keystrokes);
-            let at = |q: f64| times[((times.len() - 1) as f64 * q) as usize];
+            let at = |percent: usize| times[(times.len() - 1) * percent / 100];
             println!(
                 "{:<32} {:>8.1} {:>8.1} {:>8.1} {:>8}",
                 name,
-                at(0.5),
-                at(0.9),
+                at(50),
+                at(90),
                 times[times.len() - 1],
                 files
             );
