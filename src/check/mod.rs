@@ -267,6 +267,7 @@ impl Checker {
     /// Adds one file of the catalog at a global offset of at least `base`, so that a file
     /// parsed earlier at that offset ([`ParsedFile`]) can be checked again without parsing it:
     /// a language server keeps room after each file for it to grow.
+    #[cfg(feature = "lsp")]
     pub(crate) fn add_at(&mut self, base: usize, source: Source) -> usize {
         self.sources.add_at(base, source)
     }

@@ -445,6 +445,7 @@ fn help_for(rest: &str, expected: &[String]) -> Option<String> {
 
 /// The keywords the grammar would take at the end of `prefix` (the text before a cursor), or
 /// `None` when the text stops parsing before its end, so that nothing can be said there.
+#[cfg(feature = "lsp")]
 pub(crate) fn expected_keywords(prefix: &str) -> Option<Vec<String>> {
     use pest::Parser as _;
     pest::set_error_detail(true);

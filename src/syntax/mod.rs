@@ -6,6 +6,7 @@ mod lower;
 mod recover;
 
 pub use error::SyntaxError;
+#[cfg(feature = "lsp")]
 pub(crate) use error::expected_keywords;
 
 use pest::Parser as _;
