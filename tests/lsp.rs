@@ -790,3 +790,73 @@ fn the_binary_speaks_json_rpc_over_stdio() {
     };
     assert_eq!(status.code(), Some(0));
 }
+
+#[test]
+fn hostile_requests_get_errors_and_the_server_stays_up() {
+    let dir = workspace("hostile");
+    let mut client = Client::start(&dir);
+    let routes_uri = uri(&dir.join("routes.rules"));
+    let elsewhere = uri(&dir.join("nowhere.rules"));
+    let anywhere = json!({"line": 0, "character": 0});
+    // A file the server does not know, and a scheme it cannot read.
+    let error = client
+        .call(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": elsewhere}, "position": anywhere}),
+        )
+        .unwrap_err();
+    assert_eq!(error.code, -32602, "{error:?}");
+    client.open("untitled:Untitled-1", "route {");
+    assert!(
+        client
+            .call(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": "untitled:Untitled-1"}, "position": anywhere})
+            )
+            .is_err()
+    );
+    // Parameters of the wrong shape, and a method it does not have.
+    assert_eq!(
+        client
+            .call("textDocument/hover", json!({}))
+            .unwrap_err()
+            .code,
+        -32602
+    );
+    assert_eq!(
+        client.call("rulec/nothing", json!({})).unwrap_err().code,
+        -32601
+    );
+    // Positions past the end of a line or of the file are its end, and edits there too.
+    let far = json!({"line": 100_000, "character": 100_000});
+    assert_eq!(
+        client.position("textDocument/hover", &routes_uri, far.clone()),
+        Value::Null
+    );
+    let text = std::fs::read_to_string(dir.join("routes.rules")).unwrap();
+    client.open(&routes_uri, &text);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": routes_uri, "version": 2}, "contentChanges": [
+            {"range": {"start": far, "end": far}, "text": "\n// appended"},
+            {"range": {"start": {"line": 3, "character": 500}, "end": {"line": 1, "character": 0}}, "text": ""}
+        ]}),
+    );
+    assert!(client.published(&routes_uri).is_empty());
+    // A change for a file that was never opened, and a close of one never opened: ignored.
+    client.change(&elsewhere, 2, "route x {");
+    client.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": elsewhere}}),
+    );
+    // Still serving.
+    let hover = client.hover(&routes_uri, at(&text, "target siem", 0, 8));
+    assert!(hover.contains("**target** `siem`"), "{hover}");
+    // `exit` before `shutdown` ends the server with an error, as the protocol says (code 1).
+    client.notify("exit", Value::Null);
+    let server = client.server.take().unwrap();
+    assert!(matches!(
+        server.join().unwrap(),
+        Err(rulec::lsp::LspError::ExitWithoutShutdown)
+    ));
+}
