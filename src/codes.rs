@@ -123,6 +123,25 @@ registry! {
     suite {
         invalid => INVALID, error, "a `rulec test` suite that is not valid YAML of the expected shape";
     }
+    diff {
+        action_removed => ACTION_REMOVED, error, "an action the new catalog no longer declares (removed or renamed)";
+        action_added => ACTION_ADDED, warning, "an action the new catalog declares and the old did not";
+        event_type_changed => EVENT_TYPE_CHANGED, error, "an action whose event type flipped between management and data";
+        field_required => FIELD_REQUIRED, error, "a field that is now required, or whose missing level was raised";
+        field_optional => FIELD_OPTIONAL, warning, "a field that is now optional, or no longer declared";
+        type_changed => TYPE_CHANGED, error, "a field whose base type changed";
+        enum_member_removed => ENUM_MEMBER_REMOVED, error, "an enum member removed, or an enum where any value was allowed";
+        enum_member_added => ENUM_MEMBER_ADDED, warning, "an enum member added, or any value allowed where an enum was";
+        pattern_changed => PATTERN_CHANGED, error, "a pattern added or changed, which may fail values the old ones accepted";
+        pattern_widened => PATTERN_WIDENED, warning, "a pattern removed: every value the old patterns accepted still passes";
+        constraint_tightened => CONSTRAINT_TIGHTENED, error, "a field declared where none was: its constraints now apply";
+        level_raised => LEVEL_RAISED, error, "a warning made an error";
+        level_lowered => LEVEL_LOWERED, warning, "an error made a warning";
+        policy_changed => POLICY_CHANGED, error, "a service whose `collect` or `require` policy changed";
+        conditional_changed => CONDITIONAL_CHANGED, error, "a `when` block added (breaking) or removed (widening)";
+        reroute => REROUTE, warning, "events of some service, event type and locations that go to other targets";
+        description_changed => DESCRIPTION_CHANGED, warning, "a description, caption or display name changed";
+    }
     export {
         route_filter => ROUTE_FILTER, error, "a route with a `types` or `actions` filter, which Activity Tracker Event Routing cannot express";
         target_id => TARGET_ID, error, "a target used by routes but without the id Activity Tracker Event Routing knows it by";

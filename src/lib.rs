@@ -55,6 +55,7 @@ pub mod catalog;
 pub mod check;
 pub mod codes;
 pub mod config;
+pub mod diff;
 pub mod doc;
 pub mod eval;
 pub mod explain;

@@ -18,6 +18,8 @@ mod config_cli;
 mod decisions;
 #[path = "diagnostics.rs"]
 mod diagnostics;
+#[path = "diff.rs"]
+mod diff;
 #[path = "doc.rs"]
 mod doc;
 #[path = "editors.rs"]

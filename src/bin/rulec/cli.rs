@@ -58,6 +58,9 @@ pub(crate) enum Command {
     /// start it; see docs/editors.md).
     #[cfg(feature = "lsp")]
     Lsp(LspArgs),
+    /// Compare two catalogs: what a change breaks for producers, what it widens, which events
+    /// it sends elsewhere, and what only documents. `OLD NEW`, or `--git BASE [CATALOG]`.
+    Diff(DiffArgs),
     /// Import definitions from elsewhere as `.rules`.
     #[command(subcommand)]
     Import(ImportCommand),
@@ -586,4 +589,49 @@ pub(crate) struct LspArgs {
     /// Accepted for editors that pass it; standard input and output are the only transport.
     #[arg(long)]
     pub(crate) stdio: bool,
+}
+
+/// `rulec diff`
+#[derive(Debug, clap::Args)]
+pub(crate) struct DiffArgs {
+    /// `OLD NEW`: each a directory of `.rules` files, one `.rules` file, or a compiled
+    /// artifact. With `--git`, at most one: the catalog in the working tree [default: rules].
+    #[arg(value_name = "CATALOG")]
+    pub(crate) paths: Vec<std::path::PathBuf>,
+    /// Compare the working tree's catalog with the same paths at this git revision (a branch,
+    /// tag or commit): the pull-request check.
+    #[arg(long, value_name = "BASE")]
+    pub(crate) git: Option<String>,
+    /// How to print the changes.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    pub(crate) format: DiffFormat,
+    /// Exit 1 when a change of this class exists (`any`: any change at all).
+    #[arg(long, value_enum, value_name = "CLASS")]
+    pub(crate) fail_on: Option<DiffFailOn>,
+}
+
+/// Output formats of `rulec diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DiffFormat {
+    /// Lines to read, grouped by class, and the moved flows.
+    Human,
+    /// One JSON document: `changes`, `flows` and `summary`.
+    Json,
+    /// GitHub Actions workflow commands, which annotate the pull request's lines.
+    Github,
+    /// A Markdown report for a pull-request comment.
+    Markdown,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
+}
+
+/// What `rulec diff --fail-on` fails on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DiffFailOn {
+    /// A breaking change.
+    Breaking,
+    /// Events sent to other targets.
+    Reroute,
+    /// Any change.
+    Any,
 }

@@ -12,7 +12,7 @@ use rulec::format::format;
 use rulec::source::Source;
 
 use crate::cli::{FAILED, FmtArgs, OK, USAGE};
-use crate::{diff, load, report};
+use crate::{load, report, unified};
 
 /// What happened to the files.
 #[derive(Debug, Default)]
@@ -70,7 +70,7 @@ fn file(source: &Source, check: bool, out: &mut impl Write, tally: &mut Tally) -
         return write!(
             out,
             "{}",
-            diff::unified(&source.name, &source.text, &formatted)
+            unified::unified(&source.name, &source.text, &formatted)
         );
     }
     let path = source.path().unwrap_or(Path::new(&source.name));

@@ -60,7 +60,7 @@ pub(crate) fn compile(sources: Vec<Source>, what: &str) -> Result<Catalog, u8> {
     check(sources, what).map(|(catalog, _)| catalog)
 }
 
-fn check(sources: Vec<Source>, what: &str) -> Result<(Catalog, Origins), u8> {
+pub(crate) fn check(sources: Vec<Source>, what: &str) -> Result<(Catalog, Origins), u8> {
     let mut checker = Checker::new();
     for source in sources {
         checker.add(source);

@@ -20,6 +20,7 @@ mod sample;
 #[cfg(feature = "serve")]
 mod serve;
 mod test;
+mod unified;
 #[cfg(feature = "work")]
 mod work;
 
@@ -40,6 +41,7 @@ fn main() -> ExitCode {
         cli::Command::Explain(args) => explain::run(&args),
         cli::Command::Sample(args) => sample::run(&args),
         cli::Command::Route(args) => route::run(&args),
+        cli::Command::Diff(args) => diff::run(&args),
         cli::Command::Export(cli::ExportCommand::JsonSchema(args)) => export::run(&args),
         cli::Command::Export(cli::ExportCommand::Atracker(args)) => atracker::export(&args),
         cli::Command::Import(cli::ImportCommand::Atracker(args)) => atracker::import(&args),

@@ -1,10 +1,10 @@
 //! How `rulec` reports: diagnostics in each output format of `rulec check`, and the errors that
 //! stop a command.
 
-mod github;
+pub(crate) mod github;
 mod human;
 mod json;
-mod sarif;
+pub(crate) mod sarif;
 
 use std::io::{self, IsTerminal as _};
 

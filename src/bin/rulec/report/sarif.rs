@@ -82,7 +82,7 @@ fn sarif_rule_id(diagnostic: &dyn Diagnostic) -> String {
 }
 
 /// A `reportingDescriptor`: the code, its summary, and its explanation as help.
-fn sarif_rule(name: &str) -> Value {
+pub(crate) fn sarif_rule(name: &str) -> Value {
     let mut rule = Object::new();
     rule.insert("id".into(), json!(name));
     if let Some(code) = codes::lookup(name) {
@@ -165,7 +165,7 @@ fn sarif_location(sources: &SourceSet, offset: usize, len: usize) -> Option<Obje
 
 /// A file path as a URI reference: forward slashes, relative to the current directory when
 /// it can be, `file://` when it is absolute elsewhere, other characters percent-encoded.
-fn artifact_uri(path: &str) -> String {
+pub(crate) fn artifact_uri(path: &str) -> String {
     let relative = std::env::current_dir()
         .ok()
         .and_then(|dir| {
