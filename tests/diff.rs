@@ -225,6 +225,13 @@ fn each_change_of_the_corpus_gets_its_class_and_code() {
             &[(Breaking, "diff::conditional_changed")],
         ),
         (
+            "a type widened (integer to number)",
+            ENVELOPE,
+            "reason.reasonCode: integer quoted",
+            "reason.reasonCode: number quoted",
+            &[(Widening, "diff::type_changed")],
+        ),
+        (
             "a route rule moved",
             ROUTES,
             "eu-de, eu-gb, eu-es -> logs, archive",

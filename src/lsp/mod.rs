@@ -100,7 +100,7 @@ fn capabilities() -> Value {
         definition_provider: Some(OneOf::Left(true)),
         references_provider: Some(OneOf::Left(true)),
         completion_provider: Some(CompletionOptions {
-            trigger_characters: Some(vec![".".into(), ":".into(), ">".into(), " ".into()]),
+            trigger_characters: Some(vec![".".into(), ":".into(), ">".into()]),
             ..CompletionOptions::default()
         }),
         document_symbol_provider: Some(OneOf::Left(true)),
