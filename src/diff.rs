@@ -658,7 +658,10 @@ impl crate::catalog::Action {
     }
 }
 
-/// A change of one field: its class, code, words and path.
+/// A change of one field: its class, code and words.
+type Found = (Class, &'static str, String);
+
+/// A change of one field among others: its class, code, words and path.
 type FieldChange = (Class, &'static str, String, String);
 
 /// The changes between two lists of field rules.
@@ -688,7 +691,15 @@ fn fields(was: &[FieldRule], is: &[FieldRule], out: &mut Vec<FieldChange>) {
                     ),
                 ),
             ),
-            Some(old) => field(path, old, rule, out),
+            Some(old) => {
+                let mut found = Vec::new();
+                field(path, old, rule, &mut found);
+                out.extend(
+                    found
+                        .into_iter()
+                        .map(|(class, code, words)| (class, code, words, (*path).to_owned())),
+                );
+            }
         }
     }
     for path in before.keys() {
@@ -707,7 +718,7 @@ fn fields(was: &[FieldRule], is: &[FieldRule], out: &mut Vec<FieldChange>) {
 }
 
 /// The changes of one field.
-fn field(path: &str, old: &FieldRule, new: &FieldRule, out: &mut Vec<FieldChange>) {
+fn field(path: &str, old: &FieldRule, new: &FieldRule, out: &mut Vec<Found>) {
     if old.missing != new.missing {
         let (class, code) = if new.missing > old.missing {
             (Class::Breaking, crate::codes::diff::FIELD_REQUIRED)
@@ -719,19 +730,15 @@ fn field(path: &str, old: &FieldRule, new: &FieldRule, out: &mut Vec<FieldChange
             Level::Warning => "required at `warn`",
             Level::Allow => "optional",
         };
-        push(
-            out,
-            path,
-            (
-                class,
-                code,
-                format!(
-                    "field `{path}` is now {} (was {})",
-                    words(new.missing),
-                    words(old.missing)
-                ),
+        out.push((
+            class,
+            code,
+            format!(
+                "field `{path}` is now {} (was {})",
+                words(new.missing),
+                words(old.missing)
             ),
-        );
+        ));
     }
     if old.ty != new.ty {
         let widened = matches!(
@@ -746,19 +753,15 @@ fn field(path: &str, old: &FieldRule, new: &FieldRule, out: &mut Vec<FieldChange
         } else {
             Class::Breaking
         };
-        push(
-            out,
-            path,
-            (
-                class,
-                crate::codes::diff::TYPE_CHANGED,
-                format!(
-                    "field `{path}` is now of type `{}` (was `{}`)",
-                    new.ty.name(),
-                    old.ty.name()
-                ),
+        out.push((
+            class,
+            crate::codes::diff::TYPE_CHANGED,
+            format!(
+                "field `{path}` is now of type `{}` (was `{}`)",
+                new.ty.name(),
+                old.ty.name()
             ),
-        );
+        ));
     }
     for (what, was, is) in [
         ("`invalid`", old.invalid, new.invalid),
@@ -770,117 +773,85 @@ fn field(path: &str, old: &FieldRule, new: &FieldRule, out: &mut Vec<FieldChange
             } else {
                 (Class::Widening, crate::codes::diff::LEVEL_LOWERED)
             };
-            push(
-                out,
-                path,
-                (
-                    class,
-                    code,
-                    format!("field `{path}`'s {what} level is now `{is}` (was `{was}`)"),
-                ),
-            );
+            out.push((
+                class,
+                code,
+                format!("field `{path}`'s {what} level is now `{is}` (was `{was}`)"),
+            ));
         }
     }
     enum_values(path, old, new, out);
     patterns(path, old, new, out);
     if old.description != new.description {
-        push(
-            out,
-            path,
-            (
-                Class::Docs,
-                crate::codes::diff::DESCRIPTION_CHANGED,
-                format!("the description of field `{path}` changed"),
-            ),
-        );
+        out.push((
+            Class::Docs,
+            crate::codes::diff::DESCRIPTION_CHANGED,
+            format!("the description of field `{path}` changed"),
+        ));
     }
 }
 
-fn enum_values(path: &str, old: &FieldRule, new: &FieldRule, out: &mut Vec<FieldChange>) {
+fn enum_values(path: &str, old: &FieldRule, new: &FieldRule, out: &mut Vec<Found>) {
     // An empty list allows every value of the type.
     if old.values.is_empty() && !new.values.is_empty() {
-        push(
-            out,
-            path,
-            (
-                Class::Breaking,
-                crate::codes::diff::ENUM_MEMBER_REMOVED,
-                format!(
-                    "field `{path}` now allows only {}",
-                    quoted_list(new.values.iter().map(|v| v.value.as_str()))
-                ),
+        out.push((
+            Class::Breaking,
+            crate::codes::diff::ENUM_MEMBER_REMOVED,
+            format!(
+                "field `{path}` now allows only {}",
+                quoted_list(new.values.iter().map(|v| v.value.as_str()))
             ),
-        );
+        ));
         return;
     }
     if new.values.is_empty() {
         if !old.values.is_empty() {
-            push(
-                out,
-                path,
-                (
-                    Class::Widening,
-                    crate::codes::diff::ENUM_MEMBER_ADDED,
-                    format!("field `{path}` now allows any value"),
-                ),
-            );
+            out.push((
+                Class::Widening,
+                crate::codes::diff::ENUM_MEMBER_ADDED,
+                format!("field `{path}` now allows any value"),
+            ));
         }
         return;
     }
     for value in &old.values {
         match new.values.iter().find(|v| v.value == value.value) {
-            None => push(
-                out,
-                path,
-                (
-                    Class::Breaking,
-                    crate::codes::diff::ENUM_MEMBER_REMOVED,
-                    format!("field `{path}` no longer allows \"{}\"", value.value),
+            None => out.push((
+                Class::Breaking,
+                crate::codes::diff::ENUM_MEMBER_REMOVED,
+                format!("field `{path}` no longer allows \"{}\"", value.value),
+            )),
+            Some(now) if now.level > value.level => out.push((
+                Class::Breaking,
+                crate::codes::diff::LEVEL_RAISED,
+                format!(
+                    "field `{path}`'s member \"{}\" is now accepted at `{}` (was `{}`)",
+                    value.value, now.level, value.level
                 ),
-            ),
-            Some(now) if now.level > value.level => push(
-                out,
-                path,
-                (
-                    Class::Breaking,
-                    crate::codes::diff::LEVEL_RAISED,
-                    format!(
-                        "field `{path}`'s member \"{}\" is now accepted at `{}` (was `{}`)",
-                        value.value, now.level, value.level
-                    ),
+            )),
+            Some(now) if now.level < value.level => out.push((
+                Class::Widening,
+                crate::codes::diff::LEVEL_LOWERED,
+                format!(
+                    "field `{path}`'s member \"{}\" is now accepted at `{}` (was `{}`)",
+                    value.value, now.level, value.level
                 ),
-            ),
-            Some(now) if now.level < value.level => push(
-                out,
-                path,
-                (
-                    Class::Widening,
-                    crate::codes::diff::LEVEL_LOWERED,
-                    format!(
-                        "field `{path}`'s member \"{}\" is now accepted at `{}` (was `{}`)",
-                        value.value, now.level, value.level
-                    ),
-                ),
-            ),
+            )),
             Some(_) => {}
         }
     }
     for value in &new.values {
         if !old.values.iter().any(|v| v.value == value.value) {
-            push(
-                out,
-                path,
-                (
-                    Class::Widening,
-                    crate::codes::diff::ENUM_MEMBER_ADDED,
-                    format!("field `{path}` now allows \"{}\"", value.value),
-                ),
-            );
+            out.push((
+                Class::Widening,
+                crate::codes::diff::ENUM_MEMBER_ADDED,
+                format!("field `{path}` now allows \"{}\"", value.value),
+            ));
         }
     }
 }
 
-fn patterns(path: &str, old: &FieldRule, new: &FieldRule, out: &mut Vec<FieldChange>) {
+fn patterns(path: &str, old: &FieldRule, new: &FieldRule, out: &mut Vec<Found>) {
     let was: BTreeSet<(&str, Level)> = old
         .patterns
         .iter()
@@ -896,31 +867,22 @@ fn patterns(path: &str, old: &FieldRule, new: &FieldRule, out: &mut Vec<FieldCha
     }
     let added: Vec<&str> = is.difference(&was).map(|(s, _)| *s).collect();
     if added.is_empty() {
-        push(
-            out,
-            path,
-            (
-                Class::Widening,
-                crate::codes::diff::PATTERN_WIDENED,
-                format!(
-                    "field `{path}` has fewer patterns: {} is no longer checked",
-                    slashes(was.difference(&is).map(|(s, _)| *s))
-                ),
+        out.push((
+            Class::Widening,
+            crate::codes::diff::PATTERN_WIDENED,
+            format!(
+                "field `{path}` has fewer patterns: {} is no longer checked",
+                slashes(was.difference(&is).map(|(s, _)| *s))
             ),
-        );
+        ));
     } else {
-        push(
-            out,
-            path,
-            (
+        out.push((
                 Class::Breaking,
                 crate::codes::diff::PATTERN_CHANGED,
                 format!(
                     "field `{path}` must now match {}: widening cannot be proven, so some value the old patterns accepted may fail",
                     slashes(added.into_iter())
-                ),
-            ),
-        );
+                )));
     }
 }
 

@@ -370,7 +370,7 @@ impl ParsedFile {
 }
 
 /// Whether `c` separates the words of a `.rules` text (names, paths, keywords).
-fn is_separator(c: char) -> bool {
+pub(crate) fn is_separator(c: char) -> bool {
     c.is_whitespace() || "{}()[],:;=\"/?!|<>#".contains(c)
 }
 

@@ -14,6 +14,7 @@ use lsp_types::{
 use super::index::{Declaration, Info, Kind, Outline};
 use super::project::{Document, Project};
 use crate::catalog::BaseType;
+use crate::check::is_separator;
 use crate::syntax::lexemes;
 use crate::vocab::EventType;
 
@@ -647,7 +648,7 @@ fn words(text: &str, lexemes: &[lexemes::Lexeme], mut each: impl FnMut(usize, us
         };
         let mut start = None;
         for (i, c) in gap.char_indices().chain([(gap.len(), ' ')]) {
-            let word = !(c.is_whitespace() || "{}()[],:;=\"/?!|<>#".contains(c));
+            let word = !is_separator(c);
             match (word, start) {
                 (true, None) => start = Some(i),
                 (false, Some(s)) => {
@@ -883,7 +884,7 @@ pub(crate) fn completion(project: &Project, uri: &Uri, local: usize) -> Vec<Comp
     let start = before
         .char_indices()
         .rev()
-        .take_while(|(_, c)| !(c.is_whitespace() || "{}()[],:;=\"/?!|<>#".contains(*c)))
+        .take_while(|(_, c)| !is_separator(*c))
         .last()
         .map_or(local, |(i, _)| i);
     let replace = doc.lines.range(text, start, local);

@@ -409,8 +409,7 @@ fn suggested(help: &str) -> Option<&str> {
 /// The word of `text` around the bytes `start..end`: names and paths run to a separator, and
 /// through commas if `commas` (an action name written with one).
 pub(crate) fn word_around(text: &str, start: usize, end: usize, commas: bool) -> (usize, usize) {
-    let is_word =
-        |c: char| !(c.is_whitespace() || "{}()[]:;=\"/?!|<>#".contains(c) || (c == ',' && !commas));
+    let is_word = |c: char| !crate::check::is_separator(c) || (c == ',' && commas);
     let before = text.get(..start).unwrap_or("");
     let start = before
         .char_indices()

@@ -450,20 +450,12 @@ pub(crate) fn expected_keywords(prefix: &str) -> Option<Vec<String>> {
     use pest::Parser as _;
     pest::set_error_detail(true);
     let Err(error) = super::RulesParser::parse(Rule::file, prefix) else {
-        // Between two declarations: the words that start one.
-        let words = [
-            "service",
-            "type",
-            "schema",
-            "envelope",
-            "when",
-            "region",
-            "geography",
-            "target",
-            "route",
-            "default targets",
-        ];
-        return Some(words.iter().map(|w| (*w).to_owned()).collect());
+        // Between two declarations: the words that start one (`default` with its `targets`).
+        let words = super::recover::ITEM_KEYWORDS.iter().map(|w| match *w {
+            "default" => "default targets".to_owned(),
+            w => w.to_owned(),
+        });
+        return Some(words.collect());
     };
     let (offset, expected) = expectation(&error);
     if offset < prefix.trim_end().len() {

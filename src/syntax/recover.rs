@@ -24,7 +24,7 @@ use crate::source::Span;
 
 /// The keywords that start a top-level declaration; `when` and `envelope` only outside every
 /// block, as a service has `when` and `envelope` blocks too.
-const ITEM_KEYWORDS: &[&str] = &[
+pub(super) const ITEM_KEYWORDS: &[&str] = &[
     "service",
     "type",
     "schema",
