@@ -212,7 +212,7 @@ pub(super) fn from_pest(
 
 /// Where the parser got furthest, and what it would have taken there, in words: each
 /// alternative once, sorted.
-fn expectation(error: &pest::error::Error<Rule>) -> (usize, Vec<String>) {
+pub(super) fn expectation(error: &pest::error::Error<Rule>) -> (usize, Vec<String>) {
     let mut offset = match error.location {
         pest::error::InputLocation::Pos(p) | pest::error::InputLocation::Span((p, _)) => p,
     };
@@ -441,37 +441,4 @@ fn help_for(rest: &str, expected: &[String]) -> Option<String> {
         return Some("open the block with `{` after its header, and close it with `}`".into());
     }
     None
-}
-
-/// The keywords the grammar would take at the end of `prefix` (the text before a cursor), or
-/// `None` when the text stops parsing before its end, so that nothing can be said there.
-#[cfg(feature = "lsp")]
-pub(crate) fn expected_keywords(prefix: &str) -> Option<Vec<String>> {
-    use pest::Parser as _;
-    pest::set_error_detail(true);
-    let Err(error) = super::RulesParser::parse(Rule::file, prefix) else {
-        // Between two declarations: the words that start one (`default` with its `targets`).
-        let words = super::recover::ITEM_KEYWORDS.iter().map(|w| match *w {
-            "default" => "default targets".to_owned(),
-            w => w.to_owned(),
-        });
-        return Some(words.collect());
-    };
-    let (offset, expected) = expectation(&error);
-    if offset < prefix.trim_end().len() {
-        return None;
-    }
-    let mut words: Vec<String> = expected
-        .iter()
-        .flat_map(|e| {
-            e.split('`')
-                .skip(1)
-                .step_by(2)
-                .filter(|w| w.len() > 1 && w.bytes().all(|b| b.is_ascii_lowercase() || b == b' '))
-                .map(str::to_owned)
-        })
-        .collect();
-    words.sort();
-    words.dedup();
-    Some(words)
 }

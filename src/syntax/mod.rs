@@ -7,7 +7,7 @@ mod recover;
 
 pub use error::SyntaxError;
 #[cfg(feature = "lsp")]
-pub(crate) use error::expected_keywords;
+pub(crate) use recover::expected_keywords;
 
 use pest::Parser as _;
 

@@ -24,7 +24,7 @@ use crate::source::Span;
 
 /// The keywords that start a top-level declaration; `when` and `envelope` only outside every
 /// block, as a service has `when` and `envelope` blocks too.
-pub(super) const ITEM_KEYWORDS: &[&str] = &[
+const ITEM_KEYWORDS: &[&str] = &[
     "service",
     "type",
     "schema",
@@ -626,4 +626,36 @@ impl Outline {
         }
         changed
     }
+}
+
+/// The keywords the grammar would take at the end of `prefix` (the text before a cursor), or
+/// `None` when the text stops parsing before its end, so that nothing can be said there.
+#[cfg(feature = "lsp")]
+pub(crate) fn expected_keywords(prefix: &str) -> Option<Vec<String>> {
+    pest::set_error_detail(true);
+    let Err(error) = RulesParser::parse(Rule::file, prefix) else {
+        // Between two declarations: the words that start one (`default` with its `targets`).
+        let words = ITEM_KEYWORDS.iter().map(|w| match *w {
+            "default" => "default targets".to_owned(),
+            w => w.to_owned(),
+        });
+        return Some(words.collect());
+    };
+    let (offset, expected) = error::expectation(&error);
+    if offset < prefix.trim_end().len() {
+        return None;
+    }
+    let mut words: Vec<String> = expected
+        .iter()
+        .flat_map(|e| {
+            e.split('`')
+                .skip(1)
+                .step_by(2)
+                .filter(|w| w.len() > 1 && w.bytes().all(|b| b.is_ascii_lowercase() || b == b' '))
+                .map(str::to_owned)
+        })
+        .collect();
+    words.sort();
+    words.dedup();
+    Some(words)
 }
