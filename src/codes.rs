@@ -59,7 +59,7 @@ registry! {
         confusable_character => CONFUSABLE_CHARACTER, error, "a Unicode character that looks like an ASCII one";
         hidden_character => HIDDEN_CHARACTER, error, "a character that reorders or hides text, outside comments, strings and patterns";
         hidden_text => HIDDEN_TEXT, warning, "a character that reorders or hides text, in a comment, a string or a pattern";
-        undeclared_path => UNDECLARED_PATH, warning, "a path compared in a `when` condition that no field declares";
+        undeclared_path => UNDECLARED_PATH, warning, "a path compared in a `when` condition that no field declares, or declared in a `fields` block one typo away from an envelope path";
         duplicate_action => DUPLICATE_ACTION, error, "an action declared twice, in one file or two";
         duplicate_declaration => DUPLICATE_DECLARATION, error, "a service, type, schema, location, target, route or group declared twice";
         unknown_action => UNKNOWN_ACTION, error, "a reference to an action that is not declared";
@@ -141,6 +141,18 @@ registry! {
         conditional_changed => CONDITIONAL_CHANGED, error, "a `when` block added (breaking) or removed (widening)";
         reroute => REROUTE, warning, "events of some service, event type and locations that go to other targets";
         description_changed => DESCRIPTION_CHANGED, warning, "a description, caption or display name changed";
+    }
+    import {
+        malformed_action => MALFORMED_ACTION, warning, "an action name the page writes wrongly (imported corrected, or left out)";
+        foreign_action => FOREIGN_ACTION, warning, "an action of another service than the page's (left out)";
+        duplicate_action => DUPLICATE_ACTION, warning, "an action the page lists twice (the first imported)";
+        unknown_event_type => UNKNOWN_EVENT_TYPE, warning, "an action the page does not mark as a management or a data event (left out)";
+        unknown_location => UNKNOWN_LOCATION, warning, "a location the catalog's regions do not name (left out)";
+        misspelled_location => MISSPELLED_LOCATION, warning, "a city the page misspells (imported as the region it means)";
+        unknown_placeholder => UNKNOWN_PLACEHOLDER, warning, "a `{{site.data.keyword.*}}` placeholder the importer does not render (kept as written)";
+        unknown_type => UNKNOWN_TYPE, warning, "a field type with no base type in the rules (left out)";
+        unattached_fields => UNATTACHED_FIELDS, warning, "a custom event field table that names no action (left out)";
+        no_actions => NO_ACTIONS, error, "a page with no action to import";
     }
     export {
         route_filter => ROUTE_FILTER, error, "a route with a `types` or `actions` filter, which Activity Tracker Event Routing cannot express";

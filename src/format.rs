@@ -31,7 +31,8 @@ use crate::source::{Span, Spanned};
 use crate::syntax::{self, SyntaxError};
 use crate::vocab::EventType;
 use list::Layout;
-use token::{clauses, event_types, list, literal, quote};
+use token::{clauses, event_types, list, literal};
+pub(crate) use token::{quote, regex};
 use writer::Writer;
 
 /// Formats the text of one `.rules` file, or returns the syntax error that stops it parsing.

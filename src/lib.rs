@@ -45,8 +45,9 @@
 //! it into the [`catalog`] (the checked IR), and [`eval`] decides events with it. [`artifact`]
 //! writes and reads compiled catalogs, [`source`] reads files, [`limits`] and [`codes`] hold
 //! the limits and the diagnostic codes. The other modules serve the `rulec` tools and are
-//! public for them: [`format`](mod@format) (`rulec fmt`), [`suite`] (`rulec test`), [`doc`], [`export`],
-//! [`sample`], [`explain`] and [`config`].
+//! public for them: [`format`](mod@format) (`rulec fmt`), [`suite`] (`rulec test`), [`doc`] and
+//! [`import`] (`rulec doc` and its way back, `rulec import docs`), [`export`], [`sample`],
+//! [`explain`] and [`config`].
 
 pub mod artifact;
 mod ast;
@@ -61,6 +62,7 @@ pub mod eval;
 pub mod explain;
 pub mod export;
 pub mod format;
+pub mod import;
 pub mod limits;
 #[cfg(feature = "lsp")]
 pub mod lsp;

@@ -34,6 +34,8 @@ mod format;
 mod generated_rules;
 #[path = "hostile.rs"]
 mod hostile;
+#[path = "import.rs"]
+mod import;
 #[path = "json_schema.rs"]
 mod json_schema;
 #[path = "layout.rs"]

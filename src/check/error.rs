@@ -92,6 +92,18 @@ pub enum CheckError {
         help: String,
     },
 
+    /// A path a `fields` block declares one typo away from an envelope path.
+    #[error("`{path}` is declared here, and the envelope declares `{meant}`")]
+    #[diagnostic(code(rules::undeclared_path), severity(Warning))]
+    NearEnvelopePath {
+        path: String,
+        meant: String,
+        #[label("no schema or envelope declares this path")]
+        span: SourceSpan,
+        #[help]
+        help: String,
+    },
+
     /// The same action declared twice.
     #[error("action `{name}` is declared twice")]
     #[diagnostic(

@@ -313,6 +313,7 @@ impl<'a> CheckState<'a> {
         actions: &Actions<'_>,
         conditionals: &[Conditional],
     ) {
+        self.near_envelope_paths(envelope, actions);
         if self.compared.is_empty() {
             return;
         }
@@ -363,6 +364,58 @@ impl<'a> CheckState<'a> {
             })
             .collect();
         self.errors.extend(errors);
+    }
+
+    /// Warns about a path a `fields` block declares that is one typo away from an envelope
+    /// path (`outcom` beside `outcome`): the block declares a field no event has, and the
+    /// envelope's field goes on being checked as before.
+    fn near_envelope_paths(&mut self, envelope: &[FieldDecl], actions: &Actions<'_>) {
+        fn last(path: &str) -> (&str, &str) {
+            path.rsplit_once('.').unwrap_or(("", path))
+        }
+        let envelope: Vec<(&str, &str)> = envelope
+            .iter()
+            .map(|d| last(d.rule.path.as_str()))
+            .collect();
+        if envelope.is_empty() {
+            return;
+        }
+        let in_schemas: HashSet<Span> = self
+            .schema_fields
+            .values()
+            .flatten()
+            .map(|d| d.span)
+            .collect();
+        let mut seen: HashSet<Span> = HashSet::new();
+        let mut found = Vec::new();
+        for draft in actions.by_name.values() {
+            for decl in &draft.fields {
+                let path = decl.rule.path.as_str();
+                if in_schemas.contains(&decl.span) || !seen.insert(decl.span) {
+                    continue;
+                }
+                let (head, name) = last(path);
+                if envelope.iter().any(|(h, n)| *h == head && *n == name) {
+                    continue;
+                }
+                let near = envelope.iter().filter(|(h, _)| *h == head).map(|(_, n)| *n);
+                if let Some(meant) = suggestion::closest(name, near) {
+                    let meant = if head.is_empty() {
+                        meant.to_owned()
+                    } else {
+                        format!("{head}.{meant}")
+                    };
+                    found.push(CheckError::NearEnvelopePath {
+                        path: path.to_owned(),
+                        span: Span::new(decl.span.start as usize, decl.span.start as usize + path.len()).into(),
+                        help: format!("did you mean `{meant}`? If `{path}` is a field of its own, ignore this warning"),
+                        meant,
+                    });
+                }
+            }
+        }
+        found.sort_by_key(|e| crate::check::primary_offset(e));
+        self.errors.extend(found);
     }
 
     pub(super) fn check_conflicts(&mut self, envelope: &[FieldDecl], actions: &Actions<'_>) {

@@ -8,7 +8,7 @@ use crate::vocab::{EventType, Level};
 
 /// A string literal: `"`, `\` and line breaks escaped as `\"`, `\\`, `\n`, `\t`; other control
 /// characters as `\u{...}`; every other character as it is.
-pub(super) fn quote(text: &str) -> String {
+pub(crate) fn quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {
@@ -28,7 +28,7 @@ pub(super) fn quote(text: &str) -> String {
 }
 
 /// A regex between slashes, each `/` of the pattern escaped as `\/`.
-pub(super) fn regex(pattern: &str) -> String {
+pub(crate) fn regex(pattern: &str) -> String {
     format!("/{}/", pattern.replace('/', "\\/"))
 }
 

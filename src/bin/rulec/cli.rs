@@ -562,6 +562,27 @@ pub(crate) enum ImportCommand {
     /// Write `.rules` for an Activity Tracker Event Routing account's routes, targets and
     /// settings, from its v2 API or `ibmcloud atracker ... --output json`.
     Atracker(ImportAtrackerArgs),
+    /// Write `.rules` for a service from its Activity Tracker documentation page (rendered
+    /// text or Markdown source), with what was not imported listed.
+    Docs(ImportDocsArgs),
+}
+
+/// `rulec import docs`
+#[derive(Debug, clap::Args)]
+pub(crate) struct ImportDocsArgs {
+    /// The page: as a browser renders it to text, or its Markdown source.
+    #[arg(value_name = "PAGE")]
+    pub(crate) page: PathBuf,
+    /// The service's CRN name [default: the first part of most of the page's action names].
+    #[arg(long, value_name = "NAME")]
+    pub(crate) service: Option<String>,
+    /// The catalog the service joins: its regions name the page's locations, and the
+    /// imported rules are checked with it [default: the shipped locations and envelope].
+    #[arg(long, value_name = "DIR")]
+    pub(crate) catalog: Option<PathBuf>,
+    /// Write the rules here instead of to standard output.
+    #[arg(short, long, value_name = "FILE.rules")]
+    pub(crate) output: Option<PathBuf>,
 }
 
 /// `rulec import atracker`

@@ -13,6 +13,7 @@ mod eval;
 mod explain;
 mod export;
 mod fmt;
+mod import;
 mod load;
 mod report;
 mod route;
@@ -45,6 +46,7 @@ fn main() -> ExitCode {
         cli::Command::Export(cli::ExportCommand::JsonSchema(args)) => export::run(&args),
         cli::Command::Export(cli::ExportCommand::Atracker(args)) => atracker::export(&args),
         cli::Command::Import(cli::ImportCommand::Atracker(args)) => atracker::import(&args),
+        cli::Command::Import(cli::ImportCommand::Docs(args)) => import::run(&args),
         #[cfg(feature = "serve")]
         cli::Command::Serve(args) => serve::run(&args),
         #[cfg(feature = "work")]
