@@ -169,7 +169,7 @@ mod tests {
         );
         assert_eq!(unknown.len(), 1);
         assert_eq!(unknown[0].key, "nope");
-        assert_eq!(unknown[0].span, Span::new(10 + 86, 10 + 86 + 26));
+        assert_eq!(unknown[0].span, Span::new(10 + 95, 10 + 95 + 26));
     }
 
     #[test]
