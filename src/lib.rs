@@ -81,5 +81,11 @@ pub use eval::{
     Context, Decision, DropReason, Engine, Evaluator, Trace, Verdict, Violation, ViolationLevel,
 };
 pub use source::Source;
+
+/// The diagnostics library the diagnostics implement: a host renders [`Diagnostics`],
+/// [`CheckError`] and [`LoadError`] with it (`rulec::miette::GraphicalReportHandler`, or
+/// [`Diagnostics::render`] with a `rulec::miette::GraphicalTheme`) and reads their codes
+/// and labels through [`miette::Diagnostic`], without depending on it itself.
+pub use miette;
 pub use syntax::SyntaxError;
 pub use vocab::{EventType, Level};

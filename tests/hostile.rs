@@ -679,12 +679,10 @@ fn a_line_over_the_cap_is_reported_with_its_real_size_and_its_dead_letter_is_not
                 .unwrap()
                 .contains("\"verdict\":\"route\"")
         );
-        if jobs == "1" {
-            assert!(
-                run.stderr.contains("its dead letter holds only its first"),
-                "{}",
-                run.stderr
-            );
-        }
+        assert!(
+            run.stderr.contains("its dead letter holds only its first"),
+            "-j {jobs}: {}",
+            run.stderr
+        );
     }
 }

@@ -171,6 +171,23 @@ fn fields_that_actions_share_are_one_coverage_item_each() {
     assert!(labels.contains(&"svc.x.read and 2 more: `a`"), "{labels:?}");
 }
 
+/// Two `fields` blocks that use one schema and add different fields of their own: the
+/// schema's fields are items once, each block's own fields once.
+#[test]
+fn a_schema_used_by_lists_that_differ_is_counted_once() {
+    let text = "envelope { action: string }\nschema common { a?: string\n b?: string\n c?: string }\nservice svc \"S\" {\n  management x.read \"r\"\n  management y.read \"r\"\n  fields x.read { use common\n d?: string }\n  fields y.read { use common\n e?: string }\n}\n";
+    let catalog = rulec::Catalog::compile(vec![rulec::Source::new("s.rules", text)]).unwrap();
+    let coverage = rulec::suite::Coverage::of(&catalog);
+    let fields = coverage
+        .categories
+        .iter()
+        .find(|c| c.name == "fields")
+        .unwrap();
+    let labels: Vec<&str> = fields.items.iter().map(|i| i.label.as_str()).collect();
+    // `action`, then a, b, c once, d and e.
+    assert_eq!(labels.len(), 6, "{labels:?}");
+}
+
 #[test]
 fn filter_runs_only_the_matching_cases_and_formats_are_json_and_junit() {
     let (code, stdout, _) = rulec(

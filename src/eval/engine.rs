@@ -73,7 +73,7 @@ impl Engine {
     /// The decision for one event (JSON bytes) with each service's default event types.
     #[must_use]
     pub fn evaluate(&self, event: &[u8]) -> Decision<'_> {
-        self.evaluator().evaluate(event, 0)
+        self.evaluator().evaluate_one(event)
     }
 
     pub(crate) fn plan(&self) -> &Plan {

@@ -142,6 +142,13 @@ impl<'c> Evaluator<'c> {
         self.evaluate_reference(event, index)
     }
 
+    /// The decision for one event on its own, in this evaluator's context: [`Self::evaluate`]
+    /// with the index 0, for a host that decides events one at a time.
+    #[must_use]
+    pub fn evaluate_one(&self, event: &[u8]) -> Decision<'c> {
+        self.evaluate(event, 0)
+    }
+
     /// The decision as the reference evaluator makes it: a strict parse into a tree, then
     /// every check, without the fast path. [`Evaluator::evaluate`] gives the same decision
     /// on every input (the differential tests and the `eval` fuzz target check it); this is

@@ -6,7 +6,7 @@
 
 use crate::Origins;
 use crate::catalog::{Catalog, FieldRule};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::eval::{Owner, Trace};
 use crate::source::{SourceSet, Span};
@@ -141,11 +141,22 @@ fn item(label: String) -> Item {
 
 /// Appends the items of a list of field rules owned by `owner` (`envelope` or an action), and
 /// returns where each field's items are.
-fn field_items(owner: &str, fields: &[FieldRule], items: &mut [Vec<Item>; 3]) -> Vec<FieldSlots> {
+/// The items of a field list, each declaration once: a field already in `seen` (a schema's,
+/// used by actions whose lists differ) keeps the items it has.
+fn field_items(
+    owner: &str,
+    fields: &[FieldRule],
+    items: &mut [Vec<Item>; 3],
+    seen: &mut HashMap<String, FieldSlots>,
+) -> Vec<FieldSlots> {
     let [field_items, members, patterns] = items;
     fields
         .iter()
         .map(|field| {
+            let key = serde_json::to_string(field).unwrap_or_default();
+            if let Some(slots) = seen.get(&key) {
+                return *slots;
+            }
             let slots = FieldSlots {
                 field: field_items.len(),
                 members: members.len(),
@@ -167,6 +178,7 @@ fn field_items(owner: &str, fields: &[FieldRule], items: &mut [Vec<Item>; 3]) ->
                     pattern.source()
                 )));
             }
+            seen.insert(key, slots);
             slots
         })
         .collect()
@@ -196,9 +208,13 @@ impl Coverage {
             }
         }
         let mut fields = [Vec::new(), Vec::new(), Vec::new()];
-        slots
-            .fields
-            .push(field_items("envelope", catalog.envelope(), &mut fields));
+        let mut seen = HashMap::new();
+        slots.fields.push(field_items(
+            "envelope",
+            catalog.envelope(),
+            &mut fields,
+            &mut seen,
+        ));
         // Actions whose fields come from the same declarations share one field list: its
         // fields are items once, not once per action.
         let mut sharing: Vec<Vec<&str>> = Vec::new();
@@ -222,7 +238,9 @@ impl Coverage {
                 .and_then(|name| catalog.action_id(name))
                 .and_then(|id| catalog.action(id))
                 .map_or(&[][..], |a| catalog.fields(a));
-            slots.fields.push(field_items(&owner, list, &mut fields));
+            slots
+                .fields
+                .push(field_items(&owner, list, &mut fields, &mut seen));
         }
         let conditionals = catalog
             .conditionals()

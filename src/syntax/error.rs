@@ -141,9 +141,11 @@ pub(super) fn from_pest(
         .unwrap_or("");
     let suggestion = crate::suggestion::closest(word, keywords.iter().copied())
         .map(|k| format!("did you mean `{k}`?"));
-    let help = suggestion.or_else(|| help_for(rest, &expected));
-    let wanted = one_of(&expected);
     let before = text.get(..offset).unwrap_or("");
+    let help = suggestion
+        .or_else(|| help_for(rest, &expected))
+        .or_else(|| help_in_line(before, rest, &expected));
+    let wanted = one_of(&expected);
     let previous = before.trim_end();
     let starts_line = previous.len() < before.len()
         && before
@@ -419,6 +421,36 @@ fn found(rest: &str) -> (String, usize) {
     };
     let token = rest.get(..end).unwrap_or(rest);
     (format!("`{}`", shorten(token)), token.len())
+}
+
+/// Help that the line so far explains: a misspelled `use` read as a field path, a
+/// comparison with one `=`, a target without its type.
+fn help_in_line(before: &str, rest: &str, expected: &[String]) -> Option<String> {
+    let wants = |token: &str| expected.iter().any(|e| e == token);
+    if wants("`==`") && rest.starts_with('=') && !rest.starts_with("==") {
+        return Some("a condition compares with `==` or `!=`: did you mean `==`?".into());
+    }
+    let before = before.trim_end();
+    let line = before.rsplit('\n').next().unwrap_or(before);
+    let mut words = line.split_whitespace();
+    let (first, second) = (words.next(), words.next());
+    if wants("`:`")
+        && second.is_none()
+        && first.is_some_and(|w| w != "use" && crate::suggestion::closest(w, ["use"]).is_some())
+    {
+        return Some("did you mean `use`? A schema's fields are included with `use NAME`".into());
+    }
+    if first == Some("target") && second.is_some() && words.next().is_none() {
+        let kinds: Vec<String> = crate::catalog::TargetKind::ALL
+            .iter()
+            .map(|(name, _)| format!("`{name}`"))
+            .collect();
+        return Some(format!(
+            "a target is `target NAME TYPE`, with TYPE one of {}",
+            kinds.join(", ")
+        ));
+    }
+    None
 }
 
 fn help_for(rest: &str, expected: &[String]) -> Option<String> {

@@ -499,6 +499,9 @@ fn evaluate_parallel<W: Write>(
             sink.out.write_all(&share.out).map_err(Failure::Output)?;
             if let Some(file) = sink.dead_letter.as_deref_mut() {
                 for &i in &share.rejected {
+                    if let Some(size) = current.cut(i) {
+                        cut_warning(first + i as u64, size, true);
+                    }
                     write_dead_letter(file, current.event(i)).map_err(Failure::DeadLetter)?;
                 }
             }
