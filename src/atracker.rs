@@ -23,6 +23,7 @@ use serde_json::{Map, Value, json};
 
 use crate::catalog::{Catalog, TargetKind};
 use crate::codes::export;
+use crate::limits::event_routing;
 
 /// What [`import`] reads: each input's file name (for messages) and text.
 #[derive(Debug, Clone, Copy)]
@@ -124,10 +125,17 @@ pub fn import(input: &Import<'_>) -> Result<String, ImportError> {
     };
     let mut route_names: Vec<String> = Vec::new();
     for route in &routes {
-        let name = unique(&valid_name(&route.name), &mut route_names);
+        let name = unique_route(&route_name(&route.name), &mut route_names);
         out.push('\n');
         if let Some(id) = &route.id {
             let _ = writeln!(out, "// Route id {id}.");
+        }
+        if name != route.name {
+            let _ = writeln!(
+                out,
+                "// Named {:?} in Activity Tracker Event Routing; export writes `{name}`.",
+                route.name
+            );
         }
         let _ = writeln!(out, "route {name} {{");
         for (locations, target_ids) in &route.rules {
@@ -349,6 +357,41 @@ fn valid_name(name: &str) -> String {
     }
 }
 
+/// A route name both the rules and the service accept: letters and digits only (the service
+/// refuses `-`, `.`, `_` and `:`), each word after the first capitalised (`europe and japan`
+/// is `europeAndJapan`), at most the service's length.
+fn route_name(name: &str) -> String {
+    let mut out = String::new();
+    for word in name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        let mut chars = word.chars();
+        if let (false, Some(first)) = (out.is_empty(), chars.next()) {
+            out.push(first.to_ascii_uppercase());
+            out.extend(chars);
+        } else {
+            out.push_str(word);
+        }
+    }
+    if out.is_empty() {
+        return "imported".to_owned();
+    }
+    out.chars().take(event_routing::ROUTE_NAME - 4).collect()
+}
+
+/// `name`, or `name2`, `name3`... when it is taken: route names have no `-`.
+fn unique_route(name: &str, taken: &mut Vec<String>) -> String {
+    let mut candidate = name.to_owned();
+    let mut n = 2;
+    while taken.contains(&candidate) {
+        candidate = format!("{name}{n}");
+        n += 1;
+    }
+    taken.push(candidate.clone());
+    candidate
+}
+
 /// `name`, or `name-2`, `name-3`... when it is taken.
 fn unique(name: &str, taken: &mut Vec<String>) -> String {
     let mut candidate = name.to_owned();
@@ -374,6 +417,96 @@ pub struct ExportProblem {
     pub message: String,
     /// What to do.
     pub help: String,
+}
+
+/// What the service's limits refuse: too many routes, rules, locations or targets, or a route
+/// name it does not take. `rulec check` warns about the same (`rules::limit_exceeded`);
+/// an export refuses them, since the service would.
+fn limits(catalog: &Catalog, problems: &mut Vec<ExportProblem>) {
+    let mut refuse = |message: String, help: &str| {
+        problems.push(ExportProblem {
+            code: export::LIMIT_EXCEEDED,
+            message,
+            help: help.to_owned(),
+        });
+    };
+    let routes = catalog.routes();
+    if routes.len() > event_routing::ROUTES {
+        refuse(
+            format!(
+                "{} routes, and an account has at most {}",
+                routes.len(),
+                event_routing::ROUTES
+            ),
+            "merge routes, or split the catalog into one per account",
+        );
+    }
+    for route in routes {
+        let name = &route.name;
+        if name.chars().count() > event_routing::ROUTE_NAME || name.contains(['-', '.', '_', ':']) {
+            refuse(
+                format!(
+                    "route `{name}`: a route name has at most {} characters and no `-`, `.`, `_` or `:`",
+                    event_routing::ROUTE_NAME
+                ),
+                "rename the route in camelCase or as one word",
+            );
+        }
+        if route.rules.len() > event_routing::RULES_PER_ROUTE {
+            refuse(
+                format!(
+                    "route `{name}` has {} rules, and a route has at most {}",
+                    route.rules.len(),
+                    event_routing::RULES_PER_ROUTE
+                ),
+                "split the route in two",
+            );
+        }
+        for (i, rule) in route.rules.iter().enumerate() {
+            if rule.locations.len() > event_routing::LOCATIONS_PER_RULE {
+                refuse(
+                    format!(
+                        "rule {} of route `{name}` has {} locations, and a rule has at most {}",
+                        i + 1,
+                        rule.locations.len(),
+                        event_routing::LOCATIONS_PER_RULE
+                    ),
+                    "split the rule, or name a geography or `*` instead of its regions",
+                );
+            }
+            if rule.targets.len() > event_routing::TARGETS_PER_RULE {
+                refuse(
+                    format!(
+                        "rule {} of route `{name}` sends to {} targets, and a rule sends to at most {}",
+                        i + 1,
+                        rule.targets.len(),
+                        event_routing::TARGETS_PER_RULE
+                    ),
+                    "send to fewer targets, or add a second route with a rule for the same locations",
+                );
+            }
+        }
+    }
+    if catalog.targets().len() > event_routing::TARGETS {
+        refuse(
+            format!(
+                "{} targets, and an account has at most {}",
+                catalog.targets().len(),
+                event_routing::TARGETS
+            ),
+            "remove the targets no route uses, or split the catalog into one per account",
+        );
+    }
+    if catalog.default_targets().len() > event_routing::DEFAULT_TARGETS {
+        refuse(
+            format!(
+                "{} default targets, and an account has at most {}",
+                catalog.default_targets().len(),
+                event_routing::DEFAULT_TARGETS
+            ),
+            "keep at most two default targets",
+        );
+    }
 }
 
 /// The v2 API request bodies for a catalog's targets, routes and settings:
@@ -447,6 +580,7 @@ pub fn export(catalog: &Catalog) -> Result<Value, Vec<ExportProblem>> {
             ),
         });
     }
+    limits(catalog, &mut problems);
     if !problems.is_empty() {
         return Err(problems);
     }

@@ -157,6 +157,7 @@ registry! {
     export {
         route_filter => ROUTE_FILTER, error, "a route with a `types` or `actions` filter, which Activity Tracker Event Routing cannot express";
         target_id => TARGET_ID, error, "a target used by routes but without the id Activity Tracker Event Routing knows it by";
+        limit_exceeded => LIMIT_EXCEEDED, error, "routes, rules, locations or targets past Activity Tracker Event Routing's limits, or a route name it refuses";
     }
 }
 

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use rulec::atracker::{self, Import};
@@ -104,7 +105,7 @@ fn an_export_of_an_import_has_the_account_s_routes_and_an_import_of_it_is_the_sa
     let body = |text: &str| {
         text.lines()
             .skip(1)
-            .filter(|l| !l.starts_with("// Route id"))
+            .filter(|l| !l.starts_with("// Route id") && !l.starts_with("// Named "))
             .collect::<Vec<_>>()
             .join("\n")
     };
@@ -121,7 +122,7 @@ fn import_reads_the_cli_rules_file_with_its_documented_singular_location_key() {
     })
     .unwrap();
     assert!(
-        rules.contains("route update-file {\n  eu-de, eu-gb -> Cloud-Logs-us-south\n}"),
+        rules.contains("route updateFile {\n  eu-de, eu-gb -> Cloud-Logs-us-south\n}"),
         "{rules}"
     );
 }
@@ -200,8 +201,22 @@ fn import_then_check_and_export_from_the_command_line() {
         out.to_str().unwrap(),
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    // Route names the service gave (`my-route`, `europe and japan`) are written as names it
+    // takes, and said: the check is clean, without a limit warning.
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains("route myRoute {"), "{text}");
+    assert!(text.contains("route europeAndJapan {"), "{text}");
+    assert!(
+        text.contains("// Named \"europe and japan\" in Activity Tracker Event Routing"),
+        "{text}"
+    );
     let check = rulec(&["check", "rules/locations.rules", out.to_str().unwrap()]);
     assert_eq!(check.code, 0, "{}", check.stderr);
+    assert!(
+        check.stderr.contains("0 errors, 0 warnings"),
+        "{}",
+        check.stderr
+    );
     let export = rulec(&[
         "export",
         "atracker",
@@ -215,4 +230,56 @@ fn import_then_check_and_export_from_the_command_line() {
         bodies["routes"][1]["rules"][0],
         json!({"locations": ["in-che"], "target_ids": []})
     );
+}
+
+/// Every limit of the service's table refuses an export, each with its code.
+#[test]
+fn export_refuses_what_the_service_s_limits_refuse() {
+    let target = |i: usize| format!("target t{i} cloud_logs id \"id-{i}\"\n");
+    let mut text: String = (0..17).map(target).collect();
+    text.push_str("default targets t0, t1, t2\n");
+    for r in 0..31 {
+        let _ = writeln!(text, "route r{r} {{\n  eu-de -> t0\n}}");
+    }
+    text.push_str("route long {\n");
+    for _ in 0..11 {
+        text.push_str("  eu-de -> t0\n");
+    }
+    text.push_str(
+        "  us-south, us-east, eu-de, eu-gb, eu-es, jp-tok, jp-osa, au-syd, br-sao -> t0\n",
+    );
+    text.push_str("  ca-tor -> t0, t1, t2, t3\n}\n");
+    let _ = writeln!(
+        text,
+        "route {} {{\n  eu-de -> t0\n}}\nroute my-route {{\n  eu-de -> t0\n}}",
+        "a".repeat(181)
+    );
+    let dir = temp_dir("atracker-limits");
+    std::fs::write(dir.join("account.rules"), text).unwrap();
+    let run = rulec(&[
+        "export",
+        "atracker",
+        "rules/locations.rules",
+        dir.join("account.rules").to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stdout.is_empty());
+    for expected in [
+        "34 routes, and an account has at most 30",
+        "route `long` has 13 rules, and a route has at most 10",
+        "rule 12 of route `long` has 9 locations, and a rule has at most 8",
+        "rule 13 of route `long` sends to 4 targets, and a rule sends to at most 3",
+        "17 targets, and an account has at most 16",
+        "3 default targets, and an account has at most 2",
+        "route `my-route`: a route name has at most 180 characters",
+        &format!("route `{}`: a route name", "a".repeat(181)),
+    ] {
+        assert!(
+            run.stderr
+                .contains(&format!("error[export::limit_exceeded]: {expected}")),
+            "{expected}\n{}",
+            run.stderr
+        );
+    }
+    std::fs::remove_dir_all(dir).unwrap();
 }

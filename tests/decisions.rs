@@ -714,3 +714,35 @@ fn a_geography_lists_known_regions_once_and_is_no_place_of_events() {
         );
     }
 }
+
+/// A route rule that names an unknown geography is an unknown location; a geography's regions
+/// count as covered.
+#[test]
+fn geographies_in_route_rules_are_checked_as_regions_are() {
+    let base = "region jp-tok \"Tokyo\"\nregion jp-osa \"Osaka\"\nregion eu-de \"Frankfurt\"\ngeography jp \"Japan\" { jp-tok, jp-osa }\ntarget japan cloud_logs\ntarget rest cloud_logs\n";
+    let check = |routes: &str| {
+        let mut all = rulec::Checker::new();
+        all.add(rulec::Source::new("r.rules", format!("{base}{routes}")));
+        all.check()
+            .diagnostics
+            .list()
+            .iter()
+            .map(|d| miette::Diagnostic::code(d).unwrap().to_string() + ": " + &d.to_string())
+            .collect::<Vec<_>>()
+    };
+    let unknown = check("route r {\n  japn -> japan\n  eu-de -> rest\n}\n");
+    assert!(
+        unknown
+            .iter()
+            .any(|d| d.starts_with("rules::unknown_location")),
+        "{unknown:?}"
+    );
+    // `jp` covers jp-tok and jp-osa; only eu-de is uncovered.
+    let uncovered = check("route r {\n  jp -> japan\n}\n");
+    let uncovered: Vec<&String> = uncovered
+        .iter()
+        .filter(|d| d.starts_with("rules::uncovered_location"))
+        .collect();
+    assert_eq!(uncovered.len(), 1, "{uncovered:?}");
+    assert!(uncovered[0].contains("eu-de"), "{uncovered:?}");
+}

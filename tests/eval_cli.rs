@@ -297,3 +297,52 @@ fn a_directory_given_as_an_input_says_that_the_catalog_takes_rules() {
     );
     assert!(run.stdout.is_empty());
 }
+
+/// `--strict` rejects an event whose only violations are warnings; without it the event is
+/// routed, with the same violations as warnings.
+#[test]
+fn strict_rejects_on_a_warning_and_ingest_routes_with_it() {
+    let mut event: Value = serde_json::from_str(&example(0)).unwrap();
+    event.as_object_mut().unwrap().remove("observer");
+    let input = format!("{event}\n");
+    let ingest = rulec_with_stdin(&["eval", "--rules", "rules"], &input);
+    let strict = rulec_with_stdin(&["eval", "--rules", "rules", "--strict"], &input);
+    let (ingest, strict) = (&ingest.decisions()[0], &strict.decisions()[0]);
+    assert_eq!(ingest["verdict"], "route", "{ingest}");
+    assert_eq!(strict["verdict"], "reject", "{strict}");
+    let codes = |d: &Value| -> Vec<(String, String)> {
+        d["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| {
+                (
+                    v["code"].as_str().unwrap().to_owned(),
+                    v["path"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    assert!(
+        codes(ingest).contains(&(
+            "eval::missing_field".to_owned(),
+            "/observer/name".to_owned()
+        )),
+        "{ingest}"
+    );
+    assert_eq!(codes(ingest), codes(strict));
+    assert!(
+        ingest["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|v| v["level"] == "warning")
+    );
+    assert!(
+        strict["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|v| v["level"] == "error")
+    );
+}
