@@ -475,6 +475,10 @@ pub(crate) struct WorkArgs {
     /// For the tests that kill a worker holding events: milliseconds to wait after each fetch.
     #[arg(long, hide = true, value_name = "MS")]
     pub(crate) test_pause_after_fetch: Option<u64>,
+    /// For the tests that kill a worker between its publishes and its acks: milliseconds to
+    /// wait after a batch's publishes are sent, before they are confirmed and the events acked.
+    #[arg(long, hide = true, value_name = "MS")]
+    pub(crate) test_pause_before_ack: Option<u64>,
 }
 
 /// Retention of the events' stream.

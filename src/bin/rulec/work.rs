@@ -121,8 +121,14 @@ async fn work(args: &WorkArgs) -> u8 {
         max_deliver,
         counts: Arc::clone(&counts),
         pass_through: args.bench_pass_through,
+        pause_before_ack: args.test_pause_before_ack.map(Duration::from_millis),
     };
-    let advisories = tokio::spawn(dead_letters(client, worker.clone(), args.consumer.clone()));
+    let advisories = tokio::spawn(dead_letters(
+        client,
+        worker.clone(),
+        args.consumer.clone(),
+        Arc::clone(&loaded),
+    ));
     if let Some(bucket) = args.catalog_bucket.clone() {
         let loaded = Arc::clone(&loaded);
         tokio::spawn(crate::bucket::follow(js.clone(), bucket, move |catalog| {
@@ -281,6 +287,8 @@ struct Worker {
     counts: Arc<Counts>,
     /// The benchmark's pass-through: republish without deciding.
     pass_through: bool,
+    /// The tests' window between publishing and acking.
+    pause_before_ack: Option<Duration>,
 }
 
 /// One publish an input causes.
@@ -297,9 +305,18 @@ impl Worker {
         let evaluator = Evaluator::new(&loaded.engine);
         let mut pending = Vec::with_capacity(messages.len());
         for message in messages {
-            let (sequence, delivered) = message
-                .info()
-                .map_or((0, 1), |i| (i.stream_sequence, i.delivered));
+            // The message ids come from the stream sequence: without it, nothing can be
+            // published exactly once, so the event waits to be delivered again.
+            let Ok((sequence, delivered)) =
+                message.info().map(|i| (i.stream_sequence, i.delivered))
+            else {
+                eprintln!("warning: a message without JetStream metadata; nak'ed");
+                self.counts.naked.fetch_add(1, Ordering::Relaxed);
+                let _ = message
+                    .ack_with(AckKind::Nak(Some(Duration::from_secs(1))))
+                    .await;
+                continue;
+            };
             if delivered > 1 {
                 self.counts.redelivered.fetch_add(1, Ordering::Relaxed);
             }
@@ -339,6 +356,9 @@ impl Worker {
                 }
             }
             pending.push((message, acks, sent));
+        }
+        if let Some(pause) = self.pause_before_ack {
+            tokio::time::sleep(pause).await;
         }
         // Each event waits only for its own publishes: the events of a batch are settled
         // together, each acked once all of its publishes are stored.
@@ -449,7 +469,12 @@ fn one_line(text: &str) -> String {
 
 /// Events whose deliveries ran out (`max_deliver`): the server says so in an advisory, and the
 /// event goes to `P.dead` from the stream, with that reason.
-async fn dead_letters(client: async_nats::Client, worker: Worker, consumer: String) {
+async fn dead_letters(
+    client: async_nats::Client,
+    worker: Worker,
+    consumer: String,
+    loaded: Arc<RwLock<Arc<Loaded>>>,
+) {
     let subject = format!(
         "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.{}.{consumer}",
         worker.stream
@@ -475,6 +500,10 @@ async fn dead_letters(client: async_nats::Client, worker: Worker, consumer: Stri
             format!("{}-{sequence}-dead", worker.stream).as_str(),
         );
         headers.insert("Rulec-Source-Sequence", sequence.to_string().as_str());
+        // Not decided: rejected, at no location, by the catalog in use.
+        headers.insert("Rulec-Catalog-Hash", current(&loaded).hash.as_str());
+        headers.insert("Rulec-Verdict", Verdict::Reject.as_str());
+        headers.insert("Rulec-Location", "");
         headers.insert(
             "Rulec-Reasons",
             format!(
