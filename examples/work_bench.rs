@@ -1,10 +1,14 @@
-//! Throughput of `rulec work`: events per second for N workers against the pass-through, which
-//! republishes each event once and acks it without deciding.
+//! Throughput of `rulec work`: events per second for N workers against two pass-throughs that
+//! ack each event without deciding. `pass` republishes each event once; `same` publishes what
+//! the worker publishes for it (its decision, one copy per target, a dead letter per reject),
+//! from the decisions `rulec eval` wrote for the events beforehand, outside the timed run: the
+//! cost of everything but the engine.
 //!
 //! ```sh
 //! cargo build --release --bin rulec --example work_bench
 //! nats-server -a 127.0.0.1 -p 14333 -js -sd bench-js &
 //! target/release/examples/work_bench nats://127.0.0.1:14333 events.ndjson 20000 1 decide
+//! target/release/examples/work_bench nats://127.0.0.1:14333 events.ndjson 20000 1 same
 //! target/release/examples/work_bench nats://127.0.0.1:14333 events.ndjson 20000 1 pass
 //! ```
 //!
@@ -27,12 +31,12 @@ use async_nats::jetstream::{self, consumer::pull};
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (Some(url), Some(file)) = (args.get(1), args.get(2)) else {
-        eprintln!("usage: work_bench URL EVENTS.ndjson COUNT WORKERS decide|pass");
+        eprintln!("usage: work_bench URL EVENTS.ndjson COUNT WORKERS decide|same|pass");
         std::process::exit(2);
     };
     let count: usize = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(20_000);
     let workers: usize = args.get(4).and_then(|a| a.parse().ok()).unwrap_or(1);
-    let pass = args.get(5).is_some_and(|m| m == "pass");
+    let mode = args.get(5).map_or("decide", String::as_str).to_owned();
     let rulec = std::env::var("RULEC").unwrap_or_else(|_| "target/release/rulec".into());
     let lines: Vec<String> = std::fs::read_to_string(file)
         .expect("the events")
@@ -77,13 +81,20 @@ fn main() {
         for ack in acks {
             ack.await.unwrap();
         }
+        let decisions = decided_beforehand(&rulec, file, &mode);
         let started = Instant::now();
         let mut children: Vec<_> = (0..workers)
             .map(|_| {
                 let mut command = Command::new(&rulec);
                 command.args(["work", "--nats", url, "--batch", "200"]);
-                if pass {
-                    command.arg("--bench-pass-through");
+                match mode.as_str() {
+                    "pass" => {
+                        command.arg("--bench-pass-through");
+                    }
+                    "same" => {
+                        command.args(["--bench-decisions", &decisions]);
+                    }
+                    _ => {}
                 }
                 command.stderr(Stdio::null()).spawn().unwrap()
             })
@@ -104,8 +115,28 @@ fn main() {
         }
         println!(
             "{}: {count} events, {workers} worker(s), {elapsed:.2} s: {:.0} events/s",
-            if pass { "pass-through" } else { "decide" },
+            match mode.as_str() {
+                "pass" => "pass-through (one publish)",
+                "same" => "pass-through (the same publishes)",
+                _ => "decide",
+            },
             count as f64 / elapsed
         );
     });
+}
+
+/// What the workers would publish, decided before the clock starts (`same`): the path of the
+/// decisions `rulec eval` writes for the events.
+fn decided_beforehand(rulec: &str, file: &str, mode: &str) -> String {
+    let decisions = format!("{file}.decisions");
+    if mode == "same" {
+        let eval = Command::new(rulec)
+            .args(["eval", "--input", "ndjson", file])
+            .stdout(std::fs::File::create(&decisions).unwrap())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(eval.code().is_some_and(|c| c <= 1));
+    }
+    decisions
 }

@@ -472,6 +472,11 @@ pub(crate) struct WorkArgs {
     /// (the cost of everything but the engine).
     #[arg(long, hide = true)]
     pub(crate) bench_pass_through: bool,
+    /// For the benchmark: publish what these decisions cause (`rulec eval`'s output for the
+    /// events, taken by stream position), without deciding: the cost of everything but the
+    /// engine, with the same publishes as deciding.
+    #[arg(long, hide = true, value_name = "FILE")]
+    pub(crate) bench_decisions: Option<std::path::PathBuf>,
     /// For the tests that kill a worker holding events: milliseconds to wait after each fetch.
     #[arg(long, hide = true, value_name = "MS")]
     pub(crate) test_pause_after_fetch: Option<u64>,

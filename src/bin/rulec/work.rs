@@ -122,6 +122,10 @@ async fn work(args: &WorkArgs) -> u8 {
         counts: Arc::clone(&counts),
         pass_through: args.bench_pass_through,
         pause_before_ack: args.test_pause_before_ack.map(Duration::from_millis),
+        planned: match planned(args) {
+            Ok(planned) => planned,
+            Err(code) => return code,
+        },
     };
     let advisories = tokio::spawn(dead_letters(
         client,
@@ -146,6 +150,22 @@ async fn work(args: &WorkArgs) -> u8 {
     advisories.abort();
     eprintln!("rulec work: stopped: {}", counts.line());
     OK
+}
+
+/// The benchmark's decisions (`--bench-decisions`), when given.
+fn planned(args: &WorkArgs) -> Result<Option<Arc<Vec<Outcome>>>, u8> {
+    let Some(path) = &args.bench_decisions else {
+        return Ok(None);
+    };
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(Arc::new(
+            text.lines().filter_map(Outcome::planned).collect(),
+        ))),
+        Err(error) => {
+            eprintln!("error: cannot read `{}`: {error}", path.display());
+            Err(USAGE)
+        }
+    }
 }
 
 /// The durable consumer the workers share.
@@ -289,6 +309,90 @@ struct Worker {
     pass_through: bool,
     /// The tests' window between publishing and acking.
     pause_before_ack: Option<Duration>,
+    /// The benchmark's decisions, by stream position: published without deciding.
+    planned: Option<Arc<Vec<Outcome>>>,
+}
+
+/// What the publishes of an event need of its decision.
+#[derive(Clone)]
+struct Outcome {
+    verdict: Verdict,
+    /// The location, or empty.
+    location: String,
+    targets: Vec<String>,
+    /// The decision as `rulec eval` writes it.
+    json: Bytes,
+    /// A reject's errors, for the dead letter: `CODE message; ...`.
+    reasons: String,
+}
+
+impl Outcome {
+    fn of(decision: &Decision<'_>) -> Self {
+        let reasons: Vec<String> = decision
+            .violations
+            .iter()
+            .filter(|v| v.level == rulec::ViolationLevel::Error)
+            .map(|v| format!("{} {}", v.code, one_line(&v.message)))
+            .collect();
+        Outcome {
+            verdict: decision.verdict,
+            location: decision.location.as_deref().unwrap_or_default().to_owned(),
+            targets: decision
+                .targets
+                .as_deref()
+                .unwrap_or_default()
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+            json: Bytes::from(decision.to_json()),
+            reasons: reasons.join("; "),
+        }
+    }
+
+    /// An outcome from a decision `rulec eval` wrote, for the benchmark's pass-through.
+    fn planned(line: &str) -> Option<Self> {
+        let value: serde_json::Value = serde_json::from_str(line).ok()?;
+        let verdict = match value.get("verdict")?.as_str()? {
+            "route" => Verdict::Route,
+            "drop" => Verdict::Drop,
+            _ => Verdict::Reject,
+        };
+        let text = |key: &str| {
+            value
+                .get(key)
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let reasons: Vec<String> = value
+            .get("violations")
+            .and_then(serde_json::Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|v| v.get("level").and_then(serde_json::Value::as_str) == Some("error"))
+            .map(|v| {
+                let field = |key: &str| {
+                    v.get(key)
+                        .and_then(serde_json::Value::as_str)
+                        .unwrap_or_default()
+                };
+                format!("{} {}", field("code"), one_line(field("message")))
+            })
+            .collect();
+        Some(Outcome {
+            verdict,
+            location: text("location"),
+            targets: value
+                .get("targets")
+                .and_then(serde_json::Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|t| t.as_str().map(str::to_owned))
+                .collect(),
+            json: Bytes::from(line.to_owned()),
+            reasons: reasons.join("; "),
+        })
+    }
 }
 
 /// One publish an input causes.
@@ -333,11 +437,22 @@ impl Worker {
                     payload: message.payload.clone(),
                 }]
             } else {
-                let decision = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    evaluator.evaluate(&message.payload, index)
-                }))
-                .unwrap_or_else(|_| Decision::internal(index));
-                self.publishes(loaded, &message.payload, &decision, sequence, delivered)
+                let outcome = match &self.planned {
+                    // The benchmark's fair pass-through: the same publishes, not decided.
+                    Some(planned) => usize::try_from(index)
+                        .ok()
+                        .and_then(|i| planned.get(i % planned.len().max(1)))
+                        .cloned(),
+                    None => None,
+                };
+                let outcome = outcome.unwrap_or_else(|| {
+                    let decision = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        evaluator.evaluate(&message.payload, index)
+                    }))
+                    .unwrap_or_else(|_| Decision::internal(index));
+                    Outcome::of(&decision)
+                });
+                self.publishes(loaded, &message.payload, &outcome, sequence, delivered)
             };
             let mut acks = Vec::with_capacity(publishes.len());
             let mut sent = true;
@@ -408,7 +523,7 @@ impl Worker {
         &self,
         loaded: &Loaded,
         event: &Bytes,
-        decision: &Decision<'_>,
+        outcome: &Outcome,
         sequence: u64,
         delivered: i64,
     ) -> Vec<Publish> {
@@ -417,23 +532,20 @@ impl Worker {
             let mut headers = HeaderMap::new();
             headers.insert("Nats-Msg-Id", id.as_str());
             headers.insert("Rulec-Catalog-Hash", loaded.hash.as_str());
-            headers.insert("Rulec-Verdict", decision.verdict.as_str());
-            headers.insert(
-                "Rulec-Location",
-                decision.location.as_deref().unwrap_or_default(),
-            );
+            headers.insert("Rulec-Verdict", outcome.verdict.as_str());
+            headers.insert("Rulec-Location", outcome.location.as_str());
             headers.insert("Rulec-Source-Sequence", sequence.to_string().as_str());
             headers.insert("Rulec-Delivered", delivered.to_string().as_str());
             headers
         };
         let mut out = vec![Publish {
-            subject: format!("{}.decisions.{}", self.prefix, decision.verdict.as_str()),
+            subject: format!("{}.decisions.{}", self.prefix, outcome.verdict.as_str()),
             headers: headers(id("decision")),
-            payload: Bytes::from(decision.to_json()),
+            payload: outcome.json.clone(),
         }];
-        match decision.verdict {
+        match outcome.verdict {
             Verdict::Route => {
-                for target in decision.targets.as_deref().unwrap_or_default() {
+                for target in &outcome.targets {
                     out.push(Publish {
                         subject: format!("{}.route.{target}", self.prefix),
                         headers: headers(id(&format!("route-{target}"))),
@@ -443,13 +555,7 @@ impl Worker {
             }
             Verdict::Reject => {
                 let mut dead = headers(id("dead"));
-                let reasons: Vec<String> = decision
-                    .violations
-                    .iter()
-                    .filter(|v| v.level == rulec::ViolationLevel::Error)
-                    .map(|v| format!("{} {}", v.code, one_line(&v.message)))
-                    .collect();
-                dead.insert("Rulec-Reasons", reasons.join("; ").as_str());
+                dead.insert("Rulec-Reasons", outcome.reasons.as_str());
                 out.push(Publish {
                     subject: format!("{}.dead", self.prefix),
                     headers: dead,
