@@ -629,6 +629,51 @@ fn workers_switch_to_each_catalog_put_in_the_bucket() {
         late_routed,
         "an event after the switch was decided with the old catalog"
     );
+    // A third catalog put while events arrive and are in flight: no event is lost or decided
+    // twice, and each decision is the catalog's its header names.
+    std::fs::write(
+        dir.join("third.rules"),
+        "target third cloud_logs\nroute third {\n  * -> third\n}\n",
+    )
+    .unwrap();
+    let (more, _) = self::events("work-bucket-more", 600);
+    let feeding = {
+        let url = url.clone();
+        let more = more[400..].to_vec();
+        std::thread::spawn(move || {
+            for (i, chunk) in more.chunks(20).enumerate() {
+                runtime().block_on(publish_from(&url, chunk, 400 + i * 20));
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        })
+    };
+    compile(&dir);
+    feeding.join().unwrap();
+    assert!(rt.block_on(drained(&url, Duration::from_secs(30))));
+    let decisions = rt.block_on(read_all(&url, "at.decisions.>"));
+    assert_eq!(decisions.len(), 600, "each event decided once");
+    let sequences: std::collections::BTreeSet<&str> = decisions
+        .iter()
+        .map(|(h, _)| h["Rulec-Source-Sequence"].as_str())
+        .collect();
+    assert_eq!(sequences.len(), 600, "an event decided twice");
+    let mut by_hash: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for (headers, decision) in &decisions {
+        if decision.contains("\"verdict\":\"route\"") {
+            let entry = by_hash
+                .entry(headers["Rulec-Catalog-Hash"].as_str())
+                .or_default();
+            entry.0 += 1;
+            entry.1 += usize::from(decision.contains("\"third\""));
+        }
+    }
+    assert_eq!(by_hash.len(), 3, "{by_hash:?}");
+    assert!(
+        by_hash
+            .values()
+            .all(|(routed, third)| *third == 0 || third == routed),
+        "a decision of one catalog under the hash of another: {by_hash:?}"
+    );
     for worker in &mut workers {
         assert_eq!(worker.stop(), Some(0));
     }

@@ -62,25 +62,31 @@ pub(crate) async fn get(js: &Context, name: &str) -> Result<Catalog, String> {
     rulec::artifact::read(&bytes).map_err(|e| format!("the catalog in `{name}` is not usable: {e}"))
 }
 
-/// Calls `reload` with each catalog put in the bucket from now on; one that cannot be read is
-/// reported and skipped.
+/// Calls `reload` with the catalog in the bucket, then with each catalog put there; one that
+/// cannot be read is reported and skipped. The watch starts with the bucket's latest object, so
+/// an artifact put between the caller's first read and the watch is not missed; a watch that
+/// ends (the server went away) is opened again.
 pub(crate) async fn follow(js: Context, name: String, reload: impl Fn(Catalog)) {
-    let Ok(store) = js.get_object_store(&name).await else {
-        eprintln!("warning: cannot follow the object store `{name}`");
-        return;
-    };
-    let Ok(mut updates) = store.watch().await else {
-        eprintln!("warning: cannot follow the object store `{name}`");
-        return;
-    };
-    while let Some(update) = updates.next().await {
-        let Ok(info) = update else { continue };
-        if info.name != OBJECT || info.deleted {
+    loop {
+        let watch = match js.get_object_store(&name).await {
+            Ok(store) => store.watch_with_history().await.ok(),
+            Err(_) => None,
+        };
+        let Some(mut updates) = watch else {
+            eprintln!("warning: cannot follow the object store `{name}`; trying again");
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
             continue;
+        };
+        while let Some(update) = updates.next().await {
+            let Ok(info) = update else { continue };
+            if info.name != OBJECT || info.deleted {
+                continue;
+            }
+            match get(&js, &name).await {
+                Ok(catalog) => reload(catalog),
+                Err(error) => eprintln!("warning: {error}; the catalog in use stays"),
+            }
         }
-        match get(&js, &name).await {
-            Ok(catalog) => reload(catalog),
-            Err(error) => eprintln!("warning: {error}; the catalog in use stays"),
-        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     }
 }

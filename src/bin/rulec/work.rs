@@ -136,7 +136,10 @@ async fn work(args: &WorkArgs) -> u8 {
     if let Some(bucket) = args.catalog_bucket.clone() {
         let loaded = Arc::clone(&loaded);
         tokio::spawn(crate::bucket::follow(js.clone(), bucket, move |catalog| {
-            swap(&loaded, catalog);
+            // The watch starts with the catalog in use: not a switch.
+            if catalog.hash() != current(&loaded).hash {
+                swap(&loaded, catalog);
+            }
         }));
     }
     eprintln!(
