@@ -629,8 +629,16 @@ fn workers_switch_to_each_catalog_put_in_the_bucket() {
         late_routed,
         "an event after the switch was decided with the old catalog"
     );
-    // A third catalog put while events arrive and are in flight: no event is lost or decided
-    // twice, and each decision is the catalog's its header names.
+    a_catalog_put_under_load(&url, &dir, &compile);
+    for worker in &mut workers {
+        assert_eq!(worker.stop(), Some(0));
+    }
+}
+
+/// A third catalog put while events arrive and are in flight: no event is lost or decided
+/// twice, and each decision is the catalog's its header names.
+fn a_catalog_put_under_load(url: &str, dir: &Path, compile: &dyn Fn(&Path)) {
+    let rt = runtime();
     std::fs::write(
         dir.join("third.rules"),
         "target third cloud_logs\nroute third {\n  * -> third\n}\n",
@@ -638,7 +646,7 @@ fn workers_switch_to_each_catalog_put_in_the_bucket() {
     .unwrap();
     let (more, _) = self::events("work-bucket-more", 600);
     let feeding = {
-        let url = url.clone();
+        let url = url.to_owned();
         let more = more[400..].to_vec();
         std::thread::spawn(move || {
             for (i, chunk) in more.chunks(20).enumerate() {
@@ -647,10 +655,10 @@ fn workers_switch_to_each_catalog_put_in_the_bucket() {
             }
         })
     };
-    compile(&dir);
+    compile(dir);
     feeding.join().unwrap();
-    assert!(rt.block_on(drained(&url, Duration::from_secs(30))));
-    let decisions = rt.block_on(read_all(&url, "at.decisions.>"));
+    assert!(rt.block_on(drained(url, Duration::from_secs(30))));
+    let decisions = rt.block_on(read_all(url, "at.decisions.>"));
     assert_eq!(decisions.len(), 600, "each event decided once");
     let sequences: std::collections::BTreeSet<&str> = decisions
         .iter()
@@ -674,9 +682,6 @@ fn workers_switch_to_each_catalog_put_in_the_bucket() {
             .all(|(routed, third)| *third == 0 || third == routed),
         "a decision of one catalog under the hash of another: {by_hash:?}"
     );
-    for worker in &mut workers {
-        assert_eq!(worker.stop(), Some(0));
-    }
 }
 
 #[test]
