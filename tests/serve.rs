@@ -362,39 +362,140 @@ fn no_request_fails_during_twenty_reloads_under_load() {
         .map(|_| {
             let (url, stop) = (url.clone(), std::sync::Arc::clone(&stop));
             std::thread::spawn(move || {
-                let mut answered = 0;
+                // Per response: its catalog's hash, and whether its decisions are those of the
+                // catalog with the extra route.
+                let mut seen = Vec::new();
                 while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                    let (status, _, body) = post(&url, "application/x-ndjson", EXAMPLES);
+                    let (status, hash, body) = post(&url, "application/x-ndjson", EXAMPLES);
                     assert_eq!(status, 200, "{body}");
                     assert_eq!(body.lines().count(), EXAMPLES.lines().count());
-                    answered += 1;
+                    let routed = body
+                        .lines()
+                        .filter(|l| l.contains("\"verdict\":\"route\""))
+                        .count();
+                    let extra = body
+                        .lines()
+                        .filter(|l| l.contains("\"route\":\"extra\""))
+                        .count();
+                    assert!(
+                        extra == 0 || extra == routed,
+                        "one response, two catalogs: {body}"
+                    );
+                    seen.push((hash, extra > 0));
                 }
-                answered
+                seen
             })
         })
         .collect();
+    let reloads = |metrics: &str| {
+        metrics
+            .lines()
+            .find(|l| l.starts_with("rulec_reloads_total{result=\"success\"}"))
+            .and_then(|l| l.split_whitespace().last())
+            .and_then(|n| n.parse::<u32>().ok())
+            .unwrap_or(0)
+    };
     for round in 0..20 {
         let text = if round % 2 == 0 { EXTRA_ROUTE } else { "" };
         std::fs::write(dir.join("extra.rules"), text).unwrap();
         server.signal("HUP");
-        std::thread::sleep(Duration::from_millis(100));
+        // Each reload is done before the next begins, with requests in flight throughout.
+        assert!(
+            eventually(|| reloads(&get(&server.url("/metrics")).1) == round + 1),
+            "reload {round} did not happen"
+        );
+        std::thread::sleep(Duration::from_millis(50));
     }
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
-    let answered: usize = clients.into_iter().map(|c| c.join().unwrap()).sum();
-    assert!(answered > 20, "{answered}");
+    let seen: Vec<(String, bool)> = clients
+        .into_iter()
+        .flat_map(|c| c.join().unwrap())
+        .collect();
+    assert!(seen.len() > 20, "{}", seen.len());
     let metrics = get(&server.url("/metrics")).1;
     assert!(
         metrics.contains("rulec_reloads_total{result=\"failure\"} 0"),
         "{metrics}"
     );
+    assert_eq!(reloads(&metrics), 20, "{metrics}");
+    // Both catalogs answered, and each hash always with its own catalog's decisions.
+    let by_hash: std::collections::BTreeMap<&str, std::collections::BTreeSet<bool>> =
+        seen.iter().fold(
+            std::collections::BTreeMap::default(),
+            |mut map, (hash, extra)| {
+                map.entry(hash.as_str()).or_default().insert(*extra);
+                map
+            },
+        );
+    assert!(by_hash.len() >= 2, "{by_hash:?}");
+    assert!(
+        by_hash.values().all(|kinds| kinds.len() == 1),
+        "{by_hash:?}"
+    );
 }
 
+/// SIGTERM while a request streams: the server stops accepting, and the request in flight
+/// gets every decision before the process exits 0.
 #[test]
 fn sigterm_finishes_what_is_in_flight_and_exits_0() {
     let mut server = Server::start(&[]);
     assert_eq!(get(&server.url("/readyz")).0, 200);
+    let address = server.base.trim_start_matches("http://").to_owned();
+    let mut stream = TcpStream::connect(&address).unwrap();
+    stream
+        .write_all(b"POST /v1/decide HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n")
+        .unwrap();
+    let lines: Vec<&str> = EXAMPLES.lines().collect();
+    let (first, rest) = lines.split_at(lines.len() / 2);
+    let chunk = |lines: &[&str]| {
+        let text = format!("{}\n", lines.join("\n"));
+        format!("{:x}\r\n{text}\r\n", text.len())
+    };
+    stream.write_all(chunk(first).as_bytes()).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    server.signal("TERM");
+    std::thread::sleep(Duration::from_millis(300));
+    // New connections are refused while the one in flight goes on.
+    assert_eq!(status(&server.url("/healthz")), None);
+    stream.write_all(chunk(rest).as_bytes()).unwrap();
+    stream.write_all(b"0\r\n\r\n").unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert_eq!(
+        answer.matches("\"verdict\":").count(),
+        lines.len(),
+        "{answer}"
+    );
+    assert_eq!(server.wait(Duration::from_secs(15)), Some(0));
+}
+
+/// SIGINT stops it the same way; a request that outlives `--shutdown-timeout` does not keep it
+/// from exiting 0.
+#[test]
+fn sigint_and_the_shutdown_deadline() {
+    let mut server = Server::start(&[]);
+    server.signal("INT");
+    assert_eq!(server.wait(Duration::from_secs(15)), Some(0));
+    let mut server = Server::start(&["--shutdown-timeout", "1"]);
+    let address = server.base.trim_start_matches("http://").to_owned();
+    let mut stream = TcpStream::connect(&address).unwrap();
+    // A stream that never ends.
+    stream
+        .write_all(b"POST /v1/decide HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let asked = Instant::now();
     server.signal("TERM");
     assert_eq!(server.wait(Duration::from_secs(15)), Some(0));
+    assert!(
+        asked.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        asked.elapsed()
+    );
 }
 
 #[test]
@@ -614,17 +715,13 @@ fn every_documented_path_and_status_is_exercised() {
         request("POST", "/v1/decide", "text/csv", event),
     );
     let address = server.base.trim_start_matches("http://").to_owned();
-    let mut slow = TcpStream::connect(&address).unwrap();
-    slow.write_all(b"POST /v1/decide HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{")
-        .unwrap();
-    let mut answer = String::new();
-    let _ = slow.read_to_string(&mut answer);
-    check(
-        "POST",
-        "/v1/decide",
-        408,
-        answer.get(9..12).unwrap().parse().unwrap(),
-    );
+    // A body that stops arriving, and a head over the limit.
+    let slow = b"POST /v1/decide HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{";
+    check("POST", "/v1/decide", 408, raw_status(&address, slow));
+    let mut head = b"POST /v1/decide HTTP/1.1\r\nHost: x\r\nX-Big: ".to_vec();
+    head.extend(std::iter::repeat_n(b'a', 40_000));
+    head.extend_from_slice(b"\r\n\r\n");
+    check("POST", "/v1/decide", 431, raw_status(&address, &head));
     for path in ["/v1/catalog", "/healthz", "/readyz", "/metrics"] {
         check("GET", path, 200, request("GET", path, "", ""));
         check(
@@ -641,4 +738,196 @@ fn every_documented_path_and_status_is_exercised() {
     exercised.insert(("GET".to_owned(), "/readyz".to_owned(), 503));
     assert_eq!(draining.wait(Duration::from_secs(30)), Some(0));
     assert_eq!(documented, exercised);
+}
+
+/// A body trickled in slower than `--min-body-rate` is given up, and other clients are served
+/// while trickling connections are open.
+#[test]
+fn a_body_trickled_in_is_given_up_and_others_are_served_meanwhile() {
+    let server = Server::start(&[
+        "--body-timeout",
+        "1",
+        "--min-body-rate",
+        "100",
+        "--max-connections",
+        "4",
+    ]);
+    let address = server.base.trim_start_matches("http://").to_owned();
+    let trickles: Vec<_> = (0..2)
+        .map(|_| {
+            let address = address.clone();
+            std::thread::spawn(move || {
+                let mut stream = TcpStream::connect(&address).unwrap();
+                stream
+                    .write_all(b"POST /v1/decide HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .unwrap();
+                // A byte every 300 ms: never silent for the body timeout, far under the floor.
+                let started = Instant::now();
+                while started.elapsed() < Duration::from_secs(6) {
+                    if stream.write_all(b"1\r\n \r\n").is_err() {
+                        break;
+                    }
+                    std::thread::sleep(Duration::from_millis(300));
+                }
+                stream
+                    .set_read_timeout(Some(Duration::from_secs(5)))
+                    .unwrap();
+                let mut answer = Vec::new();
+                let _ = stream.read_to_end(&mut answer);
+                (String::from_utf8_lossy(&answer).into_owned(), started.elapsed())
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let (status, _, body) = post(
+        &server.url("/v1/decide"),
+        "application/json",
+        EXAMPLES.lines().next().unwrap(),
+    );
+    assert_eq!((status, body.contains("\"route\"")), (200, true));
+    for trickle in trickles {
+        let (answer, _) = trickle.join().unwrap();
+        assert!(answer.contains("http::timeout"), "{answer}");
+        assert!(
+            answer.contains("slower than the 100 bytes per second"),
+            "{answer}"
+        );
+    }
+}
+
+/// The limits answer with their statuses: a declared body past `--max-body-bytes` 413, a head
+/// past `--max-header-bytes` 431, and a request line that is not HTTP 400.
+#[test]
+fn the_body_and_header_limits_answer_413_and_431() {
+    let server = Server::start(&["--max-body-bytes", "1000", "--max-header-bytes", "8192"]);
+    let address = server.base.trim_start_matches("http://").to_owned();
+    let raw = |request: &[u8]| {
+        let mut stream = TcpStream::connect(&address).unwrap();
+        stream.write_all(request).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+        String::from_utf8_lossy(&answer).into_owned()
+    };
+    let answer = raw(b"POST /v1/decide HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/x-ndjson\r\nContent-Length: 5000\r\n\r\n");
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("http::payload_too_large"), "{answer}");
+    // A streamed body (no length declared) that goes past the limit ends with an error line.
+    let line = format!("{}\n", "x".repeat(1500));
+    let mut request = b"POST /v1/decide HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+    request.extend_from_slice(format!("{:x}\r\n{line}\r\n0\r\n\r\n", line.len()).as_bytes());
+    let answer = raw(&request);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("http::payload_too_large"), "{answer}");
+    let mut head = b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ".to_vec();
+    head.extend(std::iter::repeat_n(b'a', 20_000));
+    head.extend_from_slice(b"\r\n\r\n");
+    let answer = raw(&head);
+    assert!(answer.starts_with("HTTP/1.1 431"), "{answer}");
+    let answer = raw(b"NOT A REQUEST\r\n\r\n");
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert_eq!(get(&server.url("/healthz")).0, 200);
+}
+
+/// Well-framed requests with arbitrary paths, query strings, content types and bodies: each
+/// gets a documented status, and every error a JSON body with a code.
+#[test]
+fn arbitrary_requests_get_documented_statuses_and_json_errors() {
+    let server = Server::start(&["--max-event-bytes", "4096"]);
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let pick = |n: u64, items: &[&'static str]| items[usize::try_from(n).unwrap() % items.len()];
+    let event = EXAMPLES.lines().next().unwrap();
+    for _ in 0..300 {
+        let path = pick(
+            next(),
+            &[
+                "/v1/decide",
+                "/v1/decide",
+                "/v1/catalog",
+                "/metrics",
+                "/x",
+                "/v1/decide/",
+            ],
+        );
+        let query = pick(
+            next(),
+            &[
+                "",
+                "?types=data",
+                "?types=",
+                "?strict=true",
+                "?strict=1",
+                "?explain=true",
+                "?types=data,logs",
+                "?%zz",
+                "?types=management&types=data",
+                "?explain",
+            ],
+        );
+        let content_type = pick(
+            next(),
+            &[
+                "application/json",
+                "application/x-ndjson",
+                "application/jsonl",
+                "text/plain",
+                "application/json; charset=utf-8",
+                "",
+            ],
+        );
+        let mut body: Vec<u8> = match next() % 4 {
+            0 => event.as_bytes().to_vec(),
+            1 => EXAMPLES.as_bytes().to_vec(),
+            2 => (0..next() % 6000)
+                .map(|_| u8::try_from(next() % 256).unwrap())
+                .collect(),
+            _ => Vec::new(),
+        };
+        if next() % 5 == 0 {
+            body.truncate(usize::try_from(next() % 200).unwrap());
+        }
+        let mut request = agent().post(&format!("{}{path}{query}", server.base));
+        if !content_type.is_empty() {
+            request = request.header("Content-Type", content_type);
+        }
+        let mut response = request.send(&body[..]).unwrap();
+        let status = response.status().as_u16();
+        assert!(
+            [200, 400, 404, 405, 413, 415].contains(&status),
+            "{path}{query} {content_type}: {status}"
+        );
+        assert!(response.headers().contains_key("rulec-catalog-hash"));
+        let text = response.body_mut().read_to_string().unwrap_or_default();
+        if status != 200 {
+            let error: Value =
+                serde_json::from_str(&text).unwrap_or_else(|_| panic!("{status}: {text}"));
+            assert!(
+                error["code"]
+                    .as_str()
+                    .is_some_and(|c| c.starts_with("http::")),
+                "{text}"
+            );
+        }
+    }
+    assert_eq!(get(&server.url("/healthz")).0, 200);
+}
+
+/// The status of the answer to raw bytes written to a connection.
+fn raw_status(address: &str, request: &[u8]) -> u16 {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream.write_all(request).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer.get(9..12).unwrap().parse().unwrap()
 }

@@ -407,6 +407,11 @@ pub(crate) struct ServeArgs {
     /// closed.
     #[arg(long, default_value_t = 30, value_name = "SECONDS")]
     pub(crate) body_timeout: u64,
+    /// The slowest an NDJSON body may arrive, in bytes per second, averaged over each
+    /// `--body-timeout`: a client that trickles its body slower is given up (408), so that it
+    /// cannot hold a connection; 0 for no floor.
+    #[arg(long, default_value_t = 64, value_name = "BYTES")]
+    pub(crate) min_body_rate: u64,
     /// Seconds to go on accepting after SIGTERM or SIGINT with `/readyz` answering 503, so
     /// that a load balancer stops sending first.
     #[arg(long, default_value_t = 0, value_name = "SECONDS")]

@@ -30,7 +30,13 @@ pub(crate) struct Limits {
     pub(crate) max_event_bytes: usize,
     pub(crate) max_body_bytes: u64,
     pub(crate) body_timeout: Duration,
+    /// Bytes per second an NDJSON body must at least arrive at, over each body timeout.
+    pub(crate) min_body_rate: u64,
 }
+
+/// Marks a streamed response: its latency is observed when its last decision is sent.
+#[derive(Clone, Copy)]
+struct Streamed;
 
 /// The header that names the catalog of a response.
 const CATALOG_HASH: &str = "rulec-catalog-hash";
@@ -48,9 +54,10 @@ pub(crate) async fn handle(
     let loaded = state.current();
     let path = request.uri().path().to_owned();
     let (label, mut response) = match (request.method(), path.as_str()) {
-        (&Method::POST, "/v1/decide") => {
-            ("/v1/decide", decide(request, &state, &loaded, limits).await)
-        }
+        (&Method::POST, "/v1/decide") => (
+            "/v1/decide",
+            decide(request, &state, &loaded, limits, started).await,
+        ),
         (&Method::GET, "/v1/catalog") => ("/v1/catalog", catalog(&state, &loaded)),
         (&Method::GET, "/healthz") => (
             "/healthz",
@@ -84,7 +91,9 @@ pub(crate) async fn handle(
     if let Ok(hash) = HeaderValue::from_str(&loaded.hash) {
         response.headers_mut().insert(CATALOG_HASH, hash);
     }
-    state.metrics.observe(label, started.elapsed());
+    if response.extensions().get::<Streamed>().is_none() {
+        state.metrics.observe(label, started.elapsed());
+    }
     Ok(response)
 }
 
@@ -245,6 +254,7 @@ async fn decide(
     state: &Arc<State>,
     loaded: &Arc<Loaded>,
     limits: Limits,
+    started: Instant,
 ) -> Response<ResponseBody> {
     let options = match options(request.uri().query()) {
         Ok(options) => options,
@@ -296,7 +306,7 @@ async fn decide(
     }
     match form {
         Form::One => one(request.into_body(), state, loaded, limits, &options).await,
-        Form::Stream => stream(request.into_body(), state, loaded, limits, options),
+        Form::Stream => stream(request.into_body(), state, loaded, limits, options, started),
     }
 }
 
@@ -368,6 +378,7 @@ fn stream(
     loaded: &Arc<Loaded>,
     limits: Limits,
     options: Options,
+    started: Instant,
 ) -> Response<ResponseBody> {
     let (sender, receiver) = mpsc::channel::<Bytes>(STREAM_BUFFER);
     let state = Arc::clone(state);
@@ -386,6 +397,9 @@ fn stream(
         };
         let mut body = body;
         let mut total: u64 = 0;
+        // The bytes of the current window of one body timeout, for the rate floor.
+        let (mut window, mut window_bytes) = (Instant::now(), 0_u64);
+        let floor = limits.min_body_rate * limits.body_timeout.as_secs();
         let ending = loop {
             let frame = tokio::time::timeout(limits.body_timeout, body.frame()).await;
             let data = match frame {
@@ -403,6 +417,20 @@ fn stream(
                 },
             };
             total += data.len() as u64;
+            window_bytes += data.len() as u64;
+            if window.elapsed() >= limits.body_timeout {
+                if window_bytes < floor {
+                    break Some((
+                        "http::timeout",
+                        format!(
+                            "the body arrived at {window_bytes} bytes in {} s, slower than the {} bytes per second the server waits for",
+                            window.elapsed().as_secs(),
+                            limits.min_body_rate
+                        ),
+                    ));
+                }
+                (window, window_bytes) = (Instant::now(), 0);
+            }
             if total > limits.max_body_bytes {
                 break Some((
                     "http::payload_too_large",
@@ -429,8 +457,10 @@ fn stream(
             }
         }
         decider.flush(&sender, &state).await;
+        state.metrics.observe("/v1/decide", started.elapsed());
     });
     let mut response = Response::new(ChannelBody { receiver }.boxed());
+    response.extensions_mut().insert(Streamed);
     let content_type = if options.explain {
         "text/plain; charset=utf-8"
     } else {

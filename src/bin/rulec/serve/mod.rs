@@ -79,6 +79,7 @@ async fn serve(state: Arc<State>, args: &ServeArgs) -> u8 {
             max_event_bytes: args.max_event_bytes,
             max_body_bytes: args.max_body_bytes,
             body_timeout: Duration::from_secs(args.body_timeout.max(1)),
+            min_body_rate: args.min_body_rate,
         },
         header_timeout: Duration::from_secs(args.header_timeout.max(1)),
         max_header_bytes: args.max_header_bytes.max(8 << 10),

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rulec::Engine;
@@ -38,6 +38,8 @@ pub(crate) struct State {
     pub(crate) metrics: Metrics,
     /// Cleared at shutdown: `/readyz` then says so.
     ready: AtomicBool,
+    /// Held while a reload runs.
+    reloading: Mutex<()>,
 }
 
 impl State {
@@ -49,6 +51,7 @@ impl State {
             current: RwLock::new(Arc::new(Loaded::new(Engine::new(catalog)))),
             metrics: Metrics::default(),
             ready: AtomicBool::new(true),
+            reloading: Mutex::new(()),
         })
     }
 
@@ -61,6 +64,12 @@ impl State {
     /// diagnostics go to standard error and the failure is counted. Blocking: call it off the
     /// request threads.
     pub(crate) fn reload(&self) {
+        // A SIGHUP and a file change can come together: one reload at a time, so that the last
+        // to start is the last to finish.
+        let _one = self
+            .reloading
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         match load::catalog(
             &self.paths,
             "the catalog is not reloaded; the old one stays",
