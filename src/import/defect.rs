@@ -42,16 +42,21 @@ pub enum PageDefect {
         span: SourceSpan,
     },
 
-    /// An action listed twice.
+    /// An action listed twice. The first listing is named by its line: a label there would
+    /// show every line between the two.
     #[error("the action `{name}` is listed twice")]
-    #[diagnostic(code(import::duplicate_action), severity(Warning), help("{help}"))]
+    #[diagnostic(
+        code(import::duplicate_action),
+        severity(Warning),
+        help(
+            "the first listing, on line {first_line}, is imported; remove this one from the page"
+        )
+    )]
     DuplicateAction {
         name: String,
-        #[label("listed again here")]
+        #[label("listed again here (first on line {first_line})")]
         span: SourceSpan,
-        #[label("first listed here")]
-        first: SourceSpan,
-        help: String,
+        first_line: usize,
     },
 
     /// An action whose event type the page does not say.

@@ -1,7 +1,7 @@
 //! The page's blocks read as a service: its actions by table, fields, locations, registry
 //! domains and overrides, with the defects and omissions found on the way.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::page::{self, Block, Kind, Table, Text};
 use super::words::{self, CITIES_ZH, MISSPELLED_CITIES, Unknown};
@@ -162,6 +162,13 @@ struct Reader<'o> {
     defects: Vec<PageDefect>,
     omitted: Vec<Omission>,
     unknown: Vec<Unknown>,
+    /// The placeholders already in `unknown`, by where they are.
+    unknown_at: HashSet<u32>,
+    location_names: Names,
+    /// The actions imported, relative to the service, once the groups are read.
+    declared: HashSet<String>,
+    /// The registry domains imported.
+    domains: HashSet<String>,
 }
 
 /// Reads the page.
@@ -176,6 +183,10 @@ pub(super) fn read(page: &str, options: &Options<'_>, lines: &LineIndex) -> Foun
         defects: Vec::new(),
         omitted: Vec::new(),
         unknown: Vec::new(),
+        unknown_at: HashSet::new(),
+        location_names: Names::default(),
+        declared: HashSet::new(),
+        domains: HashSet::new(),
     };
     let placed = place(&blocks);
     let listed = Reader::listed(&placed);
@@ -196,6 +207,11 @@ pub(super) fn read(page: &str, options: &Options<'_>, lines: &LineIndex) -> Foun
     };
     reader.title(&blocks, &mut model);
     reader.groups(&placed, listed, &mut model);
+    reader.declared = model
+        .groups
+        .iter()
+        .flat_map(|g| g.actions.iter().map(|a| a.name.clone()))
+        .collect();
     for placed in &placed {
         match placed.table.kind {
             Kind::ActionsWithData | Kind::Actions => {}
@@ -329,15 +345,28 @@ fn slug(text: &str) -> String {
     out.trim_end_matches('-').to_owned()
 }
 
-/// A name not yet in `taken`: the name, or the name with `-2`, `-3`, ...
-fn unique(name: String, taken: &[String]) -> String {
-    if !taken.contains(&name) {
-        return name;
+/// Names handed out once each: a name, or the name with `-2`, `-3`, ... when it is taken; each
+/// in constant time, however many tables a page has.
+#[derive(Default)]
+struct Names {
+    taken: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+impl Names {
+    fn unique(&mut self, name: String) -> String {
+        if self.taken.insert(name.clone()) {
+            return name;
+        }
+        let next = self.next.entry(name.clone()).or_insert(2);
+        loop {
+            let candidate = format!("{name}-{next}");
+            *next += 1;
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
     }
-    (2..=taken.len() + 2)
-        .map(|n| format!("{name}-{n}"))
-        .find(|n| !taken.contains(n))
-        .unwrap_or(name)
 }
 
 fn valid_part(part: &str) -> bool {
@@ -353,7 +382,7 @@ impl Reader<'_> {
         let mut unknown = Vec::new();
         let out = words::render(&text.raw, text.span.start as usize, &mut unknown);
         for found in unknown {
-            if !self.unknown.contains(&found) {
+            if self.unknown_at.insert(found.span.start) {
                 self.unknown.push(found);
             }
         }
@@ -497,8 +526,10 @@ impl Reader<'_> {
     /// The action tables as groups.
     fn groups(&mut self, placed: &[Placed<'_>], listed: Vec<Listed>, model: &mut Model) {
         let mut seen: HashMap<String, Span> = HashMap::new();
-        let mut taken: Vec<String> = Vec::new();
+        let mut names = Names::default();
         let mut by_table: Vec<(usize, Group)> = Vec::new();
+        // Where each table's group is in `by_table`.
+        let mut group_of: HashMap<usize, usize> = HashMap::new();
         for row in listed {
             let Some(name) = self.action_name(&row.written, &model.service) else {
                 continue;
@@ -530,8 +561,7 @@ impl Reader<'_> {
                 self.defects.push(PageDefect::DuplicateAction {
                     name: format!("{}.{name}", model.service),
                     span: span(row.written.span),
-                    first: span(*first),
-                    help: "the first is imported; remove the second from the page".into(),
+                    first_line: self.lines.line(first.start as usize),
                 });
                 self.omit(
                     row.written.span.start as usize,
@@ -541,11 +571,16 @@ impl Reader<'_> {
             }
             seen.insert(name.clone(), row.written.span);
             let description = self.text(&row.description);
-            if !by_table.iter().any(|(t, _)| *t == row.table) {
-                let group = self.group(placed_table, section_type, &mut taken);
-                by_table.push((row.table, group));
-            }
-            if let Some((_, group)) = by_table.iter_mut().find(|(t, _)| *t == row.table) {
+            let at = match group_of.get(&row.table) {
+                Some(at) => *at,
+                None => {
+                    let group = self.group(placed_table, section_type, &mut names);
+                    by_table.push((row.table, group));
+                    group_of.insert(row.table, by_table.len() - 1);
+                    by_table.len() - 1
+                }
+            };
+            if let Some((_, group)) = by_table.get_mut(at) {
                 group.actions.push(ActionRow {
                     name,
                     event_type: own,
@@ -583,7 +618,7 @@ impl Reader<'_> {
         &mut self,
         placed: &Placed<'_>,
         section_type: Option<EventType>,
-        taken: &mut Vec<String>,
+        names: &mut Names,
     ) -> Group {
         let caption = match (&placed.table.caption, placed.title) {
             (Some(caption), _) => self.text(caption),
@@ -618,8 +653,7 @@ impl Reader<'_> {
                 None => "actions".into(),
             };
         }
-        let name = unique(name, taken);
-        taken.push(name.clone());
+        let name = names.unique(name);
         Group {
             name: Some(name),
             caption,
@@ -752,7 +786,6 @@ impl Reader<'_> {
                 Some(caption[at + 4..].trim_end_matches(" locations").to_owned())
             })
             .unwrap_or_else(|| "locations".into());
-        let taken: Vec<String> = model.locations.iter().map(|l| l.name.clone()).collect();
         let mut name = slug(&named);
         if name.is_empty() {
             name = "locations".into();
@@ -767,7 +800,7 @@ impl Reader<'_> {
             return;
         }
         model.locations.push(Locations {
-            name: unique(name, &taken),
+            name: self.location_names.unique(name),
             caption,
             members: locations,
             cite,
@@ -794,6 +827,13 @@ impl Reader<'_> {
             let Some(to) = self.location(located) else {
                 continue;
             };
+            if !self.domains.insert(domain_text.clone()) {
+                self.omit(
+                    domain.span.start as usize,
+                    format!("the domain `{domain_text}`, listed again"),
+                );
+                continue;
+            }
             let cite = self.cite(placed.title, domain.span.start as usize);
             let from = self.canonical(&region);
             if from != to && !model.overrides.iter().any(|o| o.from == from) {
@@ -845,11 +885,6 @@ impl Reader<'_> {
     /// The actions a fields table is for: named in the bullets and prose before it.
     fn fields_actions(&mut self, placed: &Placed<'_>, model: &Model) -> Vec<String> {
         let mut found: Vec<String> = Vec::new();
-        let declared: Vec<&str> = model
-            .groups
-            .iter()
-            .flat_map(|g| g.actions.iter().map(|a| a.name.as_str()))
-            .collect();
         let prefix = format!("{}.", model.service);
         for block in placed.before.iter().rev() {
             let (Block::Prose(text) | Block::Bullet(text)) = block else {
@@ -862,7 +897,7 @@ impl Reader<'_> {
             }) {
                 let word = word.trim_end_matches('.');
                 if let Some(relative) = word.strip_prefix(&prefix)
-                    && declared.contains(&relative)
+                    && self.declared.contains(relative)
                     && !found.iter().any(|f| f == relative)
                     && !here.iter().any(|f| f == relative)
                 {
@@ -1185,29 +1220,34 @@ fn base_type(written: &str) -> Option<&'static str> {
 /// Reads what a field's description states (patterns, values, levels, optionality) into the
 /// field, and returns the description without the sentences that became constraints.
 fn described(field: &mut Field, description: &str, doc_form: bool) -> String {
-    let mut text = description.to_owned();
-    // "The following constraint applies: The value must match the regular expression X."
-    while let Some(at) = text.find("The value must match the regular expression ") {
-        let start = text[..at]
-            .rfind("The following constraint applies:")
-            .filter(|s| text[*s..at].trim() == "The following constraint applies:")
-            .unwrap_or(at);
-        let after = at + "The value must match the regular expression ".len();
-        let rest = &text[after..];
-        let (pattern, warn, len) = if let Some(quoted) = rest.strip_prefix('`') {
+    // "The following constraint applies: The value must match the regular expression X.",
+    // read in one pass over the description.
+    const LEAD: &str = "The value must match the regular expression ";
+    const INTRO: &str = "The following constraint applies:";
+    let mut text = String::with_capacity(description.len());
+    let mut rest = description;
+    while let Some(at) = rest.find(LEAD) {
+        let before = &rest[..at];
+        text.push_str(before.trim_end().strip_suffix(INTRO).unwrap_or(before));
+        let after = &rest[at + LEAD.len()..];
+        let (pattern, warn, len) = if let Some(quoted) = after.strip_prefix('`') {
             let close = quoted.find('`').unwrap_or(quoted.len());
-            let tail = &quoted[close + 1..];
+            let tail = quoted.get(close + 1..).unwrap_or_default();
             let warn = tail.starts_with(" (otherwise a warning)");
             let level = if warn {
                 " (otherwise a warning)".len()
             } else {
                 0
             };
-            let period = usize::from(tail[level..].starts_with('.'));
-            (quoted[..close].to_owned(), warn, 2 + close + level + period)
+            let period = usize::from(tail.get(level..).is_some_and(|t| t.starts_with('.')));
+            (
+                quoted[..close].to_owned(),
+                warn,
+                (2 + close + level + period).min(after.len()),
+            )
         } else {
-            let end = rest.find('\n').unwrap_or(rest.len());
-            let pattern = rest[..end].trim_end();
+            let end = after.find('\n').unwrap_or(after.len());
+            let pattern = after[..end].trim_end();
             (
                 pattern.strip_suffix('.').unwrap_or(pattern).to_owned(),
                 false,
@@ -1217,8 +1257,9 @@ fn described(field: &mut Field, description: &str, doc_form: bool) -> String {
         if !pattern.is_empty() {
             field.patterns.push((pattern, warn));
         }
-        text.replace_range(start..after + len, "");
+        rest = &after[len..];
     }
+    text.push_str(rest);
     let mut keep = Vec::new();
     for sentence in sentences(&text) {
         let trimmed = sentence.trim();

@@ -4,9 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use miette::NamedSource;
 use rulec::import::{self, Imported, Options};
-use rulec::source::{Source, read_source, read_sources};
+use rulec::source::{Source, SourceSet, read_source, read_sources};
 use rulec::{Catalog, Checker};
 
 use crate::cli::{FAILED, ImportDocsArgs, OK, USAGE};
@@ -90,7 +89,11 @@ pub(crate) fn run(args: &ImportDocsArgs) -> u8 {
         service: args.service.as_deref(),
         ..Options::new(&page.name).joining(&base)
     };
-    let named = Arc::new(NamedSource::new(page.name.clone(), page.text.clone()));
+    // The page as a source with its line index: a page with thousands of defects renders
+    // each without scanning the page from its start.
+    let mut set = SourceSet::new();
+    set.add(page.clone());
+    let named = Arc::new(set);
     let imported = match import::docs(&page.text, &options) {
         Ok(imported) => imported,
         Err(defects) => {
@@ -120,7 +123,7 @@ pub(crate) fn run(args: &ImportDocsArgs) -> u8 {
     if checks { OK } else { FAILED }
 }
 
-fn render(defect: &rulec::import::PageDefect, page: &Arc<NamedSource<String>>) {
+fn render(defect: &rulec::import::PageDefect, page: &Arc<SourceSet>) {
     let handler = miette::GraphicalReportHandler::new_themed(report::theme())
         .with_width(report::terminal_width())
         .with_links(false);
