@@ -571,14 +571,13 @@ impl Reader<'_> {
             }
             seen.insert(name.clone(), row.written.span);
             let description = self.text(&row.description);
-            let at = match group_of.get(&row.table) {
-                Some(at) => *at,
-                None => {
-                    let group = self.group(placed_table, section_type, &mut names);
-                    by_table.push((row.table, group));
-                    group_of.insert(row.table, by_table.len() - 1);
-                    by_table.len() - 1
-                }
+            let at = if let Some(at) = group_of.get(&row.table) {
+                *at
+            } else {
+                let group = self.group(placed_table, section_type, &mut names);
+                by_table.push((row.table, group));
+                group_of.insert(row.table, by_table.len() - 1);
+                by_table.len() - 1
             };
             if let Some((_, group)) = by_table.get_mut(at) {
                 group.actions.push(ActionRow {
