@@ -931,3 +931,59 @@ fn raw_status(address: &str, request: &[u8]) -> u16 {
     let _ = stream.read_to_string(&mut answer);
     answer.get(9..12).unwrap().parse().unwrap()
 }
+
+/// A body far larger than the server keeps: 64 MiB of events streamed through it, decided as
+/// they arrive, in memory a fraction of the body's size.
+#[test]
+fn a_large_ndjson_body_is_decided_in_bounded_memory() {
+    let server = Server::start(&[]);
+    let address = server.base.trim_start_matches("http://").to_owned();
+    let mut stream = TcpStream::connect(&address).unwrap();
+    let reader = {
+        let mut stream = stream.try_clone().unwrap();
+        std::thread::spawn(move || {
+            stream
+                .set_read_timeout(Some(Duration::from_secs(60)))
+                .unwrap();
+            let mut counted = 0_usize;
+            let mut buffer = vec![0; 1 << 16];
+            let mut tail = Vec::new();
+            while let Ok(n) = stream.read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                tail.extend_from_slice(&buffer[..n]);
+                counted += tail.windows(11).filter(|w| w == b"\"verdict\":\"").count();
+                let keep = tail.len().saturating_sub(10);
+                tail.drain(..keep);
+            }
+            counted
+        })
+    };
+    stream
+        .write_all(b"POST /v1/decide HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n")
+        .unwrap();
+    let chunk = EXAMPLES.repeat(64);
+    let mut sent = 0;
+    let mut events = 0;
+    while sent < 64 << 20 {
+        stream
+            .write_all(format!("{:x}\r\n{chunk}\r\n", chunk.len()).as_bytes())
+            .unwrap();
+        sent += chunk.len();
+        events += chunk.lines().count();
+    }
+    stream.write_all(b"0\r\n\r\n").unwrap();
+    assert_eq!(reader.join().unwrap(), events);
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).unwrap();
+    let peak: usize = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches(" kB").parse().ok())
+        .unwrap();
+    assert!(
+        peak < 48 << 10,
+        "peak resident {peak} kB for a {} MiB body",
+        sent >> 20
+    );
+}

@@ -159,16 +159,12 @@ fn yaml_merge_keys_in_a_case_are_applied() {
 #[test]
 fn fields_that_actions_share_are_one_coverage_item_each() {
     let text = "envelope { action: string }\nschema common { a?: string\n b?: string\n c?: string }\nservice svc \"S\" {\n  management x.read \"r\"\n  management y.read \"r\"\n  management z.read \"r\"\n  fields x.read, y.read, z.read { use common }\n}\n";
-    let catalog = rulec::Catalog::compile(vec![rulec::Source::new("s.rules", text)]).unwrap();
-    let coverage = rulec::suite::Coverage::of(&catalog);
-    let fields = coverage
-        .categories
-        .iter()
-        .find(|c| c.name == "fields")
-        .unwrap();
-    let labels: Vec<&str> = fields.items.iter().map(|i| i.label.as_str()).collect();
+    let labels = field_items(text);
     assert_eq!(labels.len(), 4, "{labels:?}");
-    assert!(labels.contains(&"svc.x.read and 2 more: `a`"), "{labels:?}");
+    assert!(
+        labels.iter().any(|l| l == "svc.x.read and 2 more: `a`"),
+        "{labels:?}"
+    );
 }
 
 /// Two `fields` blocks that use one schema and add different fields of their own: the
@@ -176,6 +172,13 @@ fn fields_that_actions_share_are_one_coverage_item_each() {
 #[test]
 fn a_schema_used_by_lists_that_differ_is_counted_once() {
     let text = "envelope { action: string }\nschema common { a?: string\n b?: string\n c?: string }\nservice svc \"S\" {\n  management x.read \"r\"\n  management y.read \"r\"\n  fields x.read { use common\n d?: string }\n  fields y.read { use common\n e?: string }\n}\n";
+    // `action`, then a, b, c once, d and e.
+    let labels = field_items(text);
+    assert_eq!(labels.len(), 6, "{labels:?}");
+}
+
+/// The labels of the coverage items of the fields of a catalog.
+fn field_items(text: &str) -> Vec<String> {
     let catalog = rulec::Catalog::compile(vec![rulec::Source::new("s.rules", text)]).unwrap();
     let coverage = rulec::suite::Coverage::of(&catalog);
     let fields = coverage
@@ -183,9 +186,7 @@ fn a_schema_used_by_lists_that_differ_is_counted_once() {
         .iter()
         .find(|c| c.name == "fields")
         .unwrap();
-    let labels: Vec<&str> = fields.items.iter().map(|i| i.label.as_str()).collect();
-    // `action`, then a, b, c once, d and e.
-    assert_eq!(labels.len(), 6, "{labels:?}");
+    fields.items.iter().map(|i| i.label.clone()).collect()
 }
 
 #[test]

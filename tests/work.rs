@@ -432,10 +432,7 @@ fn three_workers_one_killed_mid_stream_lose_and_repeat_nothing() {
     // The stored decisions of events the killed worker had published say `Rulec-Delivered: 1`
     // (the second publishes were duplicates): the survivors' counts say what came again.
     let logs: Vec<String> = workers.iter().map(Worker::log).collect();
-    let redelivered: usize = logs
-        .iter()
-        .map(|log| closing_count(log, " redelivered;"))
-        .sum();
+    let redelivered = total(&logs, " redelivered;");
     assert!(
         redelivered > 0,
         "no event was redelivered: the kill proved nothing\n{}\n{}",
@@ -444,11 +441,13 @@ fn three_workers_one_killed_mid_stream_lose_and_repeat_nothing() {
     );
     // What the killed worker had published came again from the others, and the server
     // recognised it by its message id: the duplicates were not stored twice.
-    let duplicates: usize = logs
-        .iter()
-        .map(|log| closing_count(log, "publishes were duplicates"))
-        .sum();
+    let duplicates = total(&logs, "publishes were duplicates");
     assert!(duplicates > 0, "{}", logs.join("\n"));
+}
+
+/// The sum over workers' logs of a number of their closing lines.
+fn total(logs: &[String], what: &str) -> usize {
+    logs.iter().map(|log| closing_count(log, what)).sum()
 }
 
 /// A number of a worker's closing line: the one before `what`.
@@ -528,14 +527,8 @@ fn workers_survive_the_server_killed_and_restarted_mid_stream() {
     // What the workers held when the server died came again (the server had not stored
     // their acks), and was decided again, its publishes recognised as duplicates.
     let logs: Vec<String> = workers.iter().map(Worker::log).collect();
-    let decided: usize = logs
-        .iter()
-        .map(|log| closing_count(log, ", of which"))
-        .sum();
-    let redelivered: usize = logs
-        .iter()
-        .map(|log| closing_count(log, " redelivered;"))
-        .sum();
+    let decided = total(&logs, ", of which");
+    let redelivered = total(&logs, " redelivered;");
     assert!(
         redelivered > 0,
         "no event was redelivered: the crash proved nothing\n{}",
