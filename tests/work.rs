@@ -525,18 +525,19 @@ fn workers_survive_the_server_killed_and_restarted_mid_stream() {
         assert_eq!(worker.stop(), Some(0));
     }
     // What the workers held when the server died came again (the server had not stored
-    // their acks), and was decided again, its publishes recognised as duplicates.
+    // their acks) and was decided again, its publishes dropped as duplicates: the stored
+    // decisions above are one per event all the same. The delivery count a worker sees is not
+    // a reliable witness here (a restarted server may deliver again as a first delivery), so
+    // the redeliveries are counted as decisions beyond one per event.
     let logs: Vec<String> = workers.iter().map(Worker::log).collect();
     let decided = total(&logs, ", of which");
-    let redelivered = total(&logs, " redelivered;");
     assert!(
-        redelivered > 0,
-        "no event was redelivered: the crash proved nothing\n{}",
+        decided > decisions.len(),
+        "no event was delivered again: the crash proved nothing\n{}",
         logs.join("\n")
     );
-    assert_eq!(
-        decided,
-        decisions.len() + redelivered,
+    assert!(
+        total(&logs, "publishes were duplicates") > 0,
         "{}",
         logs.join("\n")
     );
