@@ -11,6 +11,7 @@
 //! message id makes it once). SIGTERM and SIGINT stop fetching, finish and ack the batch in
 //! hand, and exit 0; SIGHUP reloads the catalog.
 
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
@@ -156,7 +157,7 @@ async fn work(args: &WorkArgs) -> u8 {
 }
 
 /// The benchmark's decisions (`--bench-decisions`), when given.
-fn planned(args: &WorkArgs) -> Result<Option<Arc<Vec<Outcome>>>, u8> {
+fn planned(args: &WorkArgs) -> Result<Option<Arc<Vec<Outcome<'static>>>>, u8> {
     let Some(path) = &args.bench_decisions else {
         return Ok(None);
     };
@@ -313,24 +314,24 @@ struct Worker {
     /// The tests' window between publishing and acking.
     pause_before_ack: Option<Duration>,
     /// The benchmark's decisions, by stream position: published without deciding.
-    planned: Option<Arc<Vec<Outcome>>>,
+    planned: Option<Arc<Vec<Outcome<'static>>>>,
 }
 
 /// What the publishes of an event need of its decision.
-#[derive(Clone)]
-struct Outcome {
+struct Outcome<'d> {
     verdict: Verdict,
     /// The location, or empty.
-    location: String,
-    targets: Vec<String>,
+    location: Cow<'d, str>,
+    targets: Cow<'d, [String]>,
     /// The decision as `rulec eval` writes it.
     json: Bytes,
     /// A reject's errors, for the dead letter: `CODE message; ...`.
     reasons: String,
 }
 
-impl Outcome {
-    fn of(decision: &Decision<'_>) -> Self {
+impl<'d> Outcome<'d> {
+    /// The outcome of a decision, borrowing its location and targets.
+    fn of(decision: &'d Decision<'_>) -> Self {
         let reasons: Vec<String> = decision
             .violations
             .iter()
@@ -339,21 +340,15 @@ impl Outcome {
             .collect();
         Outcome {
             verdict: decision.verdict,
-            location: decision.location.as_deref().unwrap_or_default().to_owned(),
-            targets: decision
-                .targets
-                .as_deref()
-                .unwrap_or_default()
-                .iter()
-                .map(ToString::to_string)
-                .collect(),
+            location: Cow::Borrowed(decision.location.as_deref().unwrap_or_default()),
+            targets: Cow::Borrowed(decision.targets.as_deref().unwrap_or_default()),
             json: Bytes::from(decision.to_json()),
             reasons: reasons.join("; "),
         }
     }
 
     /// An outcome from a decision `rulec eval` wrote, for the benchmark's pass-through.
-    fn planned(line: &str) -> Option<Self> {
+    fn planned(line: &str) -> Option<Outcome<'static>> {
         let value: serde_json::Value = serde_json::from_str(line).ok()?;
         let verdict = match value.get("verdict")?.as_str()? {
             "route" => Verdict::Route,
@@ -384,14 +379,16 @@ impl Outcome {
             .collect();
         Some(Outcome {
             verdict,
-            location: text("location"),
-            targets: value
-                .get("targets")
-                .and_then(serde_json::Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(|t| t.as_str().map(str::to_owned))
-                .collect(),
+            location: Cow::Owned(text("location")),
+            targets: Cow::Owned(
+                value
+                    .get("targets")
+                    .and_then(serde_json::Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|t| t.as_str().map(str::to_owned))
+                    .collect(),
+            ),
             json: Bytes::from(line.to_owned()),
             reasons: reasons.join("; "),
         })
@@ -440,22 +437,21 @@ impl Worker {
                     payload: message.payload.clone(),
                 }]
             } else {
-                let outcome = match &self.planned {
-                    // The benchmark's fair pass-through: the same publishes, not decided.
-                    Some(planned) => usize::try_from(index)
-                        .ok()
-                        .and_then(|i| planned.get(i % planned.len().max(1)))
-                        .cloned(),
-                    None => None,
-                };
-                let outcome = outcome.unwrap_or_else(|| {
+                // The benchmark's fair pass-through: the same publishes, not decided.
+                let planned = self.planned.as_deref().and_then(|planned| {
+                    let i = usize::try_from(index).ok()?;
+                    planned.get(i % planned.len().max(1))
+                });
+                if let Some(outcome) = planned {
+                    self.publishes(loaded, &message.payload, outcome, sequence, delivered)
+                } else {
                     let decision = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                         evaluator.evaluate(&message.payload, index)
                     }))
                     .unwrap_or_else(|_| Decision::internal(index));
-                    Outcome::of(&decision)
-                });
-                self.publishes(loaded, &message.payload, &outcome, sequence, delivered)
+                    let outcome = Outcome::of(&decision);
+                    self.publishes(loaded, &message.payload, &outcome, sequence, delivered)
+                }
             };
             let mut acks = Vec::with_capacity(publishes.len());
             let mut sent = true;
@@ -526,7 +522,7 @@ impl Worker {
         &self,
         loaded: &Loaded,
         event: &Bytes,
-        outcome: &Outcome,
+        outcome: &Outcome<'_>,
         sequence: u64,
         delivered: i64,
     ) -> Vec<Publish> {
@@ -536,7 +532,7 @@ impl Worker {
             headers.insert("Nats-Msg-Id", id.as_str());
             headers.insert("Rulec-Catalog-Hash", loaded.hash.as_str());
             headers.insert("Rulec-Verdict", outcome.verdict.as_str());
-            headers.insert("Rulec-Location", outcome.location.as_str());
+            headers.insert("Rulec-Location", &*outcome.location);
             headers.insert("Rulec-Source-Sequence", sequence.to_string().as_str());
             headers.insert("Rulec-Delivered", delivered.to_string().as_str());
             headers
@@ -548,7 +544,7 @@ impl Worker {
         }];
         match outcome.verdict {
             Verdict::Route => {
-                for target in &outcome.targets {
+                for target in outcome.targets.iter() {
                     out.push(Publish {
                         subject: format!("{}.route.{target}", self.prefix),
                         headers: headers(id(&format!("route-{target}"))),
