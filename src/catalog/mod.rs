@@ -4,8 +4,9 @@
 //! so every [`Catalog`] holds names that resolve, regexes that compile and flags that are set.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
+use crate::suggestion::Fingerprint;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
@@ -313,6 +314,11 @@ pub struct Catalog {
     data: CatalogData,
     index: ActionIndex,
     locations: HashMap<String, Resolution>,
+    /// Every location name and `global`, fingerprinted for did-you-means.
+    location_prints: Box<[(Box<str>, Fingerprint)]>,
+    /// The actions' fingerprints, in the order of the actions; taken when the first unknown
+    /// action is met, so a catalog that never meets one does not hold them.
+    action_prints: OnceLock<Box<[Fingerprint]>>,
     /// Every path the rules read, by [`PathId`].
     paths: Box<[Box<str>]>,
 }
@@ -474,10 +480,18 @@ impl From<CatalogData> for Catalog {
                 locations.insert(zone.clone(), resolution(true));
             }
         }
+        let location_prints = locations
+            .keys()
+            .map(String::as_str)
+            .chain([crate::vocab::GLOBAL])
+            .map(|name| (Box::from(name), Fingerprint::of(name)))
+            .collect();
         Catalog {
             data,
             index,
             locations,
+            location_prints,
+            action_prints: OnceLock::new(),
             paths,
         }
     }
@@ -588,18 +602,22 @@ impl Catalog {
                 .unwrap_or_default()
                 .partition_point(|a| &*a.name < name);
         let half = SUGGESTION_WINDOW / 2;
-        let window = actions
-            .get(at.saturating_sub(half).max(start)..(at + half).min(end))
-            .unwrap_or_default();
-        crate::suggestion::closest(name, window.iter().map(|a| &*a.name)).or_else(|| {
-            // Object paths repeat a segment (`is.volume.volume.update`): a name that leaves
-            // the repeat out, or doubles one, is the same name collapsed.
-            let collapsed = collapse_repeats(name);
-            window
-                .iter()
-                .map(|a| &*a.name)
-                .find(|candidate| collapse_repeats(candidate) == collapsed)
-        })
+        let range = at.saturating_sub(half).max(start)..(at + half).min(end);
+        let window = actions.get(range.clone()).unwrap_or_default();
+        let prints = self
+            .action_prints
+            .get_or_init(|| actions.iter().map(|a| Fingerprint::of(&a.name)).collect());
+        let prints = prints.get(range).unwrap_or_default();
+        crate::suggestion::closest_fingerprinted(name, window.iter().map(|a| &*a.name).zip(prints))
+            .or_else(|| {
+                // Object paths repeat a segment (`is.volume.volume.update`): a name that leaves
+                // the repeat out, or doubles one, is the same name collapsed.
+                let collapsed = collapse_repeats(name);
+                window
+                    .iter()
+                    .map(|a| &*a.name)
+                    .find(|candidate| collapse_repeats(candidate) == collapsed)
+            })
     }
 
     /// An action by id.
@@ -666,8 +684,14 @@ impl Catalog {
     }
 
     /// Every location name the catalog knows, for suggestions.
-    pub(crate) fn location_names(&self) -> impl Iterator<Item = &str> {
-        self.locations.keys().map(String::as_str)
+    /// The location name (or `global`) closest to `name`, for a did-you-mean.
+    pub(crate) fn suggest_location(&self, name: &str) -> Option<&str> {
+        crate::suggestion::closest_fingerprinted(
+            name,
+            self.location_prints
+                .iter()
+                .map(|(name, print)| (&**name, print)),
+        )
     }
 
     /// Every location name with what it resolves to.

@@ -190,13 +190,7 @@ impl Account<'_, '_> {
         self.lines.push(format!("  {head}:"));
         for rule in list {
             let mut found = Vec::new();
-            validate::check(
-                self.event,
-                std::slice::from_ref(rule),
-                when,
-                &mut found,
-                None,
-            );
+            validate::check(self.event, std::slice::from_ref(rule), when, &mut found);
             let value = validate::lookup(self.event, &rule.path);
             if found.is_empty() {
                 let line = match value {
@@ -247,7 +241,7 @@ impl Account<'_, '_> {
         let place = location::locate(
             evaluator.catalog,
             service,
-            self.event,
+            rules::Shape::of(self.event.get("logSourceCRN")),
             &mut ignored,
             &mut written,
             None,
@@ -424,7 +418,7 @@ impl<'c> Evaluator<'c> {
         let place = location::locate(
             catalog,
             service,
-            &event,
+            rules::Shape::of(event.get("logSourceCRN")),
             &mut violations,
             &mut written,
             None,

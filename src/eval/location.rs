@@ -1,14 +1,12 @@
 //! Where an event is located: the `logSourceCRN` location, zone and alias resolved, then the
 //! service's overrides (docs/domain.md §10.4).
 
-use serde_json::Value;
-
 use super::crn::Crn;
 use super::decision::{Violation, ViolationLevel};
+use super::rules::Shape;
 use super::trace::Trace;
 use crate::catalog::{Catalog, Service};
 use crate::codes::eval;
-use crate::suggestion;
 
 /// The location an event is routed by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,12 +19,12 @@ pub(crate) struct Place<'a> {
 
 use crate::vocab::GLOBAL;
 
-/// Locates an event, or records why it is unroutable; `written` receives the CRN's location
-/// segment as the event gives it, whenever the CRN parses.
+/// Locates an event by its `logSourceCRN` value, or records why it is unroutable; `written`
+/// receives the CRN's location segment as the event gives it, whenever the CRN parses.
 pub(crate) fn locate<'a>(
     catalog: &'a Catalog,
     service: &'a Service,
-    event: &'a Value,
+    log_source_crn: Shape<'a>,
     out: &mut Vec<Violation>,
     written: &mut Option<&'a str>,
     trace: Option<&mut Trace>,
@@ -38,14 +36,16 @@ pub(crate) fn locate<'a>(
         message,
         help: Some(help.to_owned()),
     };
-    let text = match event.get("logSourceCRN") {
-        Some(Value::String(text)) => text,
-        found => {
-            let message = match found {
-                None | Some(Value::Null) => "no `logSourceCRN` to locate the event by".to_owned(),
-                Some(other) => format!(
+    let text = match log_source_crn {
+        Shape::String(text) => text,
+        other => {
+            let message = match other {
+                Shape::Absent | Shape::Null => {
+                    "no `logSourceCRN` to locate the event by".to_owned()
+                }
+                other => format!(
                     "`logSourceCRN` is {}, not a CRN string",
-                    super::validate::describe(super::rules::Shape::of(Some(other)))
+                    super::validate::describe(other)
                 ),
             };
             out.push(unroutable(
@@ -88,9 +88,10 @@ pub(crate) fn locate<'a>(
         ));
         return None;
     } else {
-        let help = suggestion::did_you_mean(raw, catalog.location_names().chain([GLOBAL]), || {
-            "events are routable only from locations where Activity Tracker Event Routing runs; declare the region in the rules if it does".into()
-        });
+        let help = catalog.suggest_location(raw).map_or_else(
+            || "events are routable only from locations where Activity Tracker Event Routing runs; declare the region in the rules if it does".into(),
+            |c| format!("did you mean `{c}`?"),
+        );
         out.push(unroutable(
             format!("unknown location `{raw}` in `logSourceCRN`"),
             &help,

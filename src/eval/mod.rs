@@ -4,6 +4,7 @@
 mod crn;
 mod decision;
 mod engine;
+mod event;
 mod explanation;
 mod fast;
 mod input;
@@ -31,6 +32,7 @@ pub use trace::{FieldHit, Owner, Trace};
 /// For the sampler, which makes events that meet the conditions it picks.
 pub(crate) use validate::holds_on_tree;
 
+use event::{Event, Top, Tree};
 use parse::ParseError;
 
 use crate::catalog::{Action, ActionId, Catalog, EventType};
@@ -135,8 +137,23 @@ impl<'c> Evaluator<'c> {
     #[must_use]
     pub fn evaluate(&self, event: &[u8], index: u64) -> Decision<'c> {
         if event.len() <= self.max_event_bytes {
-            if let Some(decision) = fast::decide(self.engine, self.context, event, index) {
-                return decision;
+            let decided = fast::decide(self.engine, self.context, event, index, |view| {
+                self.decide_read(view, index, None).map(|mut decision| {
+                    if self.context.strict {
+                        decision.strict();
+                    }
+                    decision
+                })
+            });
+            match decided {
+                Ok(Some(decision)) => return decision,
+                Ok(None) => {}
+                // Most often not JSON, which a check finds without building the tree.
+                Err(fast::Refused) => {
+                    if let Err(error) = parse::check(event) {
+                        return unparsed(index, error);
+                    }
+                }
             }
         }
         self.evaluate_reference(event, index)
@@ -173,25 +190,7 @@ impl<'c> Evaluator<'c> {
         }
         match parse::parse(event) {
             Ok(value) => self.decide_value(&value, index, trace),
-            Err(ParseError::Json(error)) => invalid_json(index, &format!("not JSON: {error}")),
-            Err(ParseError::DuplicateKey { object, key }) => unreadable(
-                index,
-                eval::DUPLICATE_KEY,
-                {
-                    let mut path = object.clone();
-                    path.push('/');
-                    json::push_pointer_token(&mut path, &key);
-                    path
-                },
-                if object.is_empty() {
-                    format!("key `{key}` appears twice in the event, so the event is ambiguous")
-                } else {
-                    format!(
-                        "key `{key}` appears twice in the object at `{object}`, so the event is ambiguous"
-                    )
-                },
-                "send each key once; JSON readers disagree on which of two values wins",
-            ),
+            Err(error) => unparsed(index, error),
         }
     }
 
@@ -253,7 +252,7 @@ impl<'c> Evaluator<'c> {
         &self,
         event: &Value,
         index: u64,
-        mut trace: Option<&mut Trace>,
+        trace: Option<&mut Trace>,
     ) -> Decision<'c> {
         if !event.is_object() {
             return invalid_json(
@@ -264,17 +263,33 @@ impl<'c> Evaluator<'c> {
                 ),
             );
         }
+        // A tree answers every question, so there is always a decision.
+        self.decide_read(&Tree(event), index, trace)
+            .unwrap_or_else(|| Decision::rejected(index))
+    }
+
+    /// The decision for an event object however it was read, warnings left as warnings;
+    /// `None` when the reader could not tell a value the decision needs.
+    fn decide_read<'a>(
+        &self,
+        event: &impl Event<'a>,
+        index: u64,
+        mut trace: Option<&mut Trace>,
+    ) -> Option<Decision<'c>> {
         let mut decision = Decision::rejected(index);
+        let named = event.top(Top::Action)?;
         // A service can declare envelope fields again for its events.
-        let envelope = event
-            .get("action")
-            .and_then(Value::as_str)
-            .and_then(|name| self.catalog.action_id(name))
-            .and_then(|id| self.catalog.action(id))
-            .map_or(self.catalog.envelope(), |a| {
-                self.catalog.envelope_for(a.service)
-            });
-        validate::check(
+        let envelope = match named {
+            rules::Shape::String(name) => self
+                .catalog
+                .action_id(name)
+                .and_then(|id| self.catalog.action(id)),
+            _ => None,
+        }
+        .map_or(self.catalog.envelope(), |a| {
+            self.catalog.envelope_for(a.service)
+        });
+        validate::check_read(
             event,
             envelope,
             None,
@@ -282,21 +297,22 @@ impl<'c> Evaluator<'c> {
             trace
                 .as_deref_mut()
                 .map(|t| (Owner::Envelope, &mut t.fields)),
-        );
-        let action = self.action(event, &mut decision);
+        )?;
+        let action = self.action(named, &mut decision);
         let Some((id, action)) = action else {
-            return decision;
+            return Some(decision);
         };
         if let Some(trace) = trace.as_deref_mut() {
             trace.action = Some(id);
         }
-        self.validate_action(event, id, action, &mut decision, trace.as_deref_mut());
+        self.validate_action(event, id, action, &mut decision, trace.as_deref_mut())?;
         let mut written = None;
+        let log_source_crn = event.top(Top::LogSourceCrn)?;
         let place = self.catalog.service(action.service).and_then(|service| {
             location::locate(
                 self.catalog,
                 service,
-                event,
+                log_source_crn,
                 &mut decision.violations,
                 &mut written,
                 trace.as_deref_mut(),
@@ -309,15 +325,15 @@ impl<'c> Evaluator<'c> {
         }
         if decision.has_errors() {
             decision.location = place.map(|p| Cow::Owned(p.location.to_owned()));
-            return decision;
+            return Some(decision);
         }
         let event_type = action.event_type;
         if !self.context.enables(action, self.catalog, event_type) {
             decision.settle(Err(DropReason::disabled(event_type)));
-            return decision;
+            return Some(decision);
         }
         let Some(place) = place else {
-            return decision;
+            return Some(decision);
         };
         decision.location = Some(Cow::Owned(place.location.to_owned()));
         let routing = route::route(self.catalog, action, &place, trace);
@@ -326,23 +342,27 @@ impl<'c> Evaluator<'c> {
             Cow::Owned(routing.matches),
             routing.defaults,
         );
-        decision
+        Some(decision)
     }
 
     /// Finds the event's action in the catalog, recording what the decision learns.
-    fn action(&self, event: &Value, decision: &mut Decision<'c>) -> Option<(ActionId, &'c Action)> {
-        let Some(name) = event.get("action").and_then(Value::as_str) else {
+    fn action(
+        &self,
+        named: rules::Shape<'_>,
+        decision: &mut Decision<'c>,
+    ) -> Option<(ActionId, &'c Action)> {
+        let rules::Shape::String(name) = named else {
             if !decision.violations.iter().any(|v| v.path == "/action") {
-                let (code, message) = match event.get("action") {
-                    None => (
+                let (code, message) = match named {
+                    rules::Shape::Absent => (
                         eval::MISSING_FIELD,
                         "missing required field `action`".to_owned(),
                     ),
-                    Some(other) => (
+                    other => (
                         eval::TYPE_MISMATCH,
                         format!(
                             "`action` is {}, expected a string",
-                            validate::describe(rules::Shape::of(Some(other)))
+                            validate::describe(other)
                         ),
                     ),
                 };
@@ -411,16 +431,17 @@ impl<'c> Evaluator<'c> {
         Some((id, action))
     }
 
-    /// The action's fields, its conditional constraints, and the `dataEvent` flag.
-    fn validate_action(
+    /// The action's fields, its conditional constraints, and the `dataEvent` flag; `None` when
+    /// the reader could not tell a value.
+    fn validate_action<'a>(
         &self,
-        event: &Value,
+        event: &impl Event<'a>,
         id: ActionId,
         action: &Action,
         decision: &mut Decision<'_>,
         mut trace: Option<&mut Trace>,
-    ) {
-        validate::check(
+    ) -> Option<()> {
+        validate::check_read(
             event,
             self.catalog.fields(action),
             None,
@@ -428,25 +449,25 @@ impl<'c> Evaluator<'c> {
             trace
                 .as_deref_mut()
                 .map(|t| (Owner::Action(id), &mut t.fields)),
-        );
+        )?;
         for index in &action.conditionals {
             let Some(conditional) = self.catalog.conditionals().get(*index as usize) else {
                 continue;
             };
-            if validate::holds_on_tree(conditional, event) {
+            if event.holds(conditional)? {
                 if let Some(trace) = trace.as_deref_mut() {
                     trace.conditionals.push(*index);
                 }
-                validate::check(
+                validate::check_read(
                     event,
                     &conditional.fields,
                     Some(&conditional.condition),
                     &mut decision.violations,
                     None,
-                );
+                )?;
             }
         }
-        if let Some(flag) = rules::data_flag(rules::Shape::of(event.get("dataEvent"))) {
+        if let Some(flag) = rules::data_flag(event.top(Top::DataEvent)?) {
             if rules::contradicts(flag, action.event_type) {
                 let expected = !flag;
                 decision.violations.push(Violation {
@@ -464,6 +485,32 @@ impl<'c> Evaluator<'c> {
                 });
             }
         }
+        Some(())
+    }
+}
+
+/// The reject for an input that does not parse.
+fn unparsed(index: u64, error: ParseError) -> Decision<'static> {
+    match error {
+        ParseError::Json(error) => invalid_json(index, &format!("not JSON: {error}")),
+        ParseError::DuplicateKey { object, key } => unreadable(
+            index,
+            eval::DUPLICATE_KEY,
+            {
+                let mut path = object.clone();
+                path.push('/');
+                json::push_pointer_token(&mut path, &key);
+                path
+            },
+            if object.is_empty() {
+                format!("key `{key}` appears twice in the event, so the event is ambiguous")
+            } else {
+                format!(
+                    "key `{key}` appears twice in the object at `{object}`, so the event is ambiguous"
+                )
+            },
+            "send each key once; JSON readers disagree on which of two values wins",
+        ),
     }
 }
 

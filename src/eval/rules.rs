@@ -42,7 +42,7 @@ pub(crate) enum Num<'a> {
 impl Num<'_> {
     /// The number as `serde_json` reads it; `None` for a token it would not read.
     #[inline]
-    fn parse(self) -> Option<Number> {
+    pub(crate) fn parse(self) -> Option<Number> {
         match self {
             Num::Token(token) => serde_json::from_str(token).ok(),
             Num::Parsed(number) => Some(number.clone()),

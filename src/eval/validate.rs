@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::crn::Crn;
 use super::decision::{Violation, ViolationLevel};
+use super::event::{Event, Tree};
 use super::json::pointer;
 use super::json::shorten;
 use super::rules::{self, Form, Membership, Num, Shape};
@@ -49,28 +50,40 @@ pub(crate) fn holds_on_tree(conditional: &Conditional, event: &Value) -> bool {
     .unwrap_or(false)
 }
 
-/// Checks `rules` against `event`, adding a violation for each broken constraint. `when` is
-/// the condition that made the rules apply, quoted in messages.
-///
-/// With `hits`, each field the event has is recorded for its owner.
+/// Checks `rules` against a parsed `event`, adding a violation for each broken constraint.
+/// `when` is the condition that made the rules apply, quoted in messages.
 pub(crate) fn check(
     event: &Value,
     rules: &[FieldRule],
     when: Option<&str>,
     out: &mut Vec<Violation>,
-    mut hits: Option<(Owner, &mut Vec<FieldHit>)>,
 ) {
+    // A tree answers every question, so this always completes.
+    let _complete = check_read(&Tree(event), rules, when, out, None);
+}
+
+/// [`check`] on an event however it was read; `None` when the reader could not tell a value
+/// (the violations are then incomplete).
+///
+/// With `hits`, each field the event has is recorded for its owner.
+pub(crate) fn check_read<'a>(
+    event: &impl Event<'a>,
+    rules: &[FieldRule],
+    when: Option<&str>,
+    out: &mut Vec<Violation>,
+    mut hits: Option<(Owner, &mut Vec<FieldHit>)>,
+) -> Option<()> {
     for (field, rule) in rules.iter().enumerate() {
-        let found = lookup(event, &rule.path);
-        let value = Shape::of(found.as_deref());
-        if let (Some((owner, hits)), Some(_)) = (hits.as_mut(), &found) {
-            hits.push(hit(*owner, field, rule, value));
-        }
-        if rules::is_clean(rule, value, is_crn) == Some(true) {
-            continue;
-        }
-        FieldCheck { rule, when, out }.word(value);
+        event.with_field(rule, |value| {
+            if let (Some((owner, hits)), false) = (hits.as_mut(), matches!(value, Shape::Absent)) {
+                hits.push(hit(*owner, field, rule, value));
+            }
+            if rules::is_clean(rule, value, is_crn) != Some(true) {
+                FieldCheck { rule, when, out }.word(value);
+            }
+        })?;
     }
+    Some(())
 }
 
 fn is_crn(text: &str) -> bool {
@@ -274,7 +287,11 @@ pub(crate) fn describe(value: Shape<'_>) -> String {
         Shape::Absent | Shape::Null => "null".into(),
         Shape::Bool(b) => format!("`{b}`"),
         Shape::Number(Num::Parsed(n)) => format!("the number `{n}`"),
-        Shape::Number(Num::Token(token)) => format!("the number `{token}`"),
+        // As the tree shows it: `1.50` is the number `1.5`.
+        Shape::Number(number @ Num::Token(token)) => match number.parse() {
+            Some(parsed) => format!("the number `{parsed}`"),
+            None => format!("the number `{token}`"),
+        },
         Shape::String(s) => format!("the string `\"{}\"`", shorten(s)),
         Shape::Array(_) => "an array".into(),
         Shape::Object(_) => "an object".into(),

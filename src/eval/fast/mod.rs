@@ -12,23 +12,28 @@ use std::cell::Cell;
 pub(crate) mod plan;
 pub(crate) mod scan;
 
+pub(crate) use scan::Refused;
 use scan::{Found, Kind, Scanned};
 
 use super::Context;
 use super::crn::Crn;
 use super::decision::{Decision, DropReason};
 use super::engine::{Engine, Plan};
+use super::event::{Event, Top};
 use super::rules::{self, Num, Shape};
 use crate::catalog::{Action, Catalog, Conditional, FieldRule, PathId};
 
-/// The decision for `event` if it breaks no rule; `None` when the reference evaluator must
+/// The decision for `event` if it breaks no rule; else what `otherwise` decides from the same
+/// scan (the reference procedure, reading the scanned values). `Ok(None)` when `otherwise`
+/// cannot tell, and [`Refused`] when the scanner gives up: then the reference evaluator must
 /// decide.
 pub(crate) fn decide<'c>(
     engine: &'c Engine,
     context: Context,
     event: &[u8],
     index: u64,
-) -> Option<Decision<'c>> {
+    otherwise: impl FnOnce(&View<'_, '_, 'c>) -> Option<Decision<'c>>,
+) -> Result<Option<Decision<'c>>, Refused> {
     let plan = engine.plan();
     scan::with_scanned(&plan.trie, event, |scanned| {
         let view = View {
@@ -37,11 +42,12 @@ pub(crate) fn decide<'c>(
             plan,
             crn: Cell::new(None),
         };
-        view.decide(context, index)
+        view.decide(context, index).or_else(|| otherwise(&view))
     })
 }
 
-struct View<'s, 'a, 'c> {
+/// The values of one scanned event, read at the catalog's paths.
+pub(crate) struct View<'s, 'a, 'c> {
     scanned: &'s Scanned<'a>,
     catalog: &'c Catalog,
     plan: &'c Plan,
@@ -180,6 +186,36 @@ impl<'a, 'c> View<'_, 'a, 'c> {
         let flag = rules::data_flag(value);
         flag.is_none_or(|flag| !rules::contradicts(flag, action.event_type))
             .then_some(())
+    }
+}
+
+/// The scanned values for the reference procedure, which words violations; whatever the scan
+/// did not decode (an escaped string, a string that may hold JSON) is left to the reference
+/// evaluator, and so is an event without `action`, which may be in the legacy wrapper.
+impl<'a> Event<'a> for View<'_, 'a, '_> {
+    fn with_field<R>(&self, rule: &FieldRule, then: impl FnOnce(Shape<'_>) -> R) -> Option<R> {
+        match self.shape(self.at(rule.path_id)?) {
+            Shape::Opaque => None,
+            shape => Some(then(shape)),
+        }
+    }
+
+    fn top(&self, key: Top) -> Option<Shape<'a>> {
+        let trie = &self.plan.trie;
+        let node = match key {
+            Top::Action => trie.action,
+            Top::DataEvent => trie.data_event,
+            Top::LogSourceCrn => trie.log_source_crn,
+        };
+        match self.shape(self.get(node)?) {
+            Shape::Opaque => None,
+            Shape::Absent if key == Top::Action => None,
+            shape => Some(shape),
+        }
+    }
+
+    fn holds(&self, conditional: &Conditional) -> Option<bool> {
+        View::holds(self, conditional)
     }
 }
 

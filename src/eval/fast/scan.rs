@@ -118,16 +118,21 @@ impl Scanned<'_> {
     }
 }
 
-/// Scans `event` and calls `then` with its values; `None` when the scanner gives up (or the
-/// scratch buffers are in use, which only a re-entrant call could cause).
+/// The scanner gave up on an event: it is not JSON, or has a repeated key, or is beyond what
+/// the scanner reads (see the module's text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Refused;
+
+/// Scans `event` and calls `then` with its values; [`Refused`] when the scanner gives up (or
+/// the scratch buffers are in use, which only a re-entrant call could cause).
 pub(crate) fn with_scanned<T>(
     trie: &Trie,
     event: &[u8],
-    then: impl FnOnce(&Scanned<'_>) -> Option<T>,
-) -> Option<T> {
-    let text = simdutf8::basic::from_utf8(event).ok()?;
+    then: impl FnOnce(&Scanned<'_>) -> T,
+) -> Result<T, Refused> {
+    let text = simdutf8::basic::from_utf8(event).map_err(|_| Refused)?;
     SCRATCH.with(|scratch| {
-        let mut scratch = scratch.try_borrow_mut().ok()?;
+        let mut scratch = scratch.try_borrow_mut().map_err(|_| Refused)?;
         let scratch = &mut *scratch;
         if scratch.found.len() < trie.len() {
             scratch.found.resize(trie.len(), Found::default());
@@ -145,13 +150,14 @@ pub(crate) fn with_scanned<T>(
             trie,
             scratch,
         }
-        .event()?;
+        .event()
+        .ok_or(Refused)?;
         let scanned = Scanned {
             text,
             found: &scratch.found,
             generation: scratch.generation,
         };
-        then(&scanned)
+        Ok(then(&scanned))
     })
 }
 
