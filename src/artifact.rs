@@ -26,7 +26,7 @@ pub const OLDEST_FORMAT_VERSION: u32 = 2;
 /// How an artifact is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ArtifactFormat {
-    /// Pretty JSON.
+    /// JSON: the header pretty, the catalog compact on one line (the bytes its hash is of).
     #[default]
     Json,
     /// YAML.
@@ -43,10 +43,10 @@ struct Header {
 }
 
 #[derive(Serialize)]
-struct ArtifactOut<'a> {
+struct ArtifactOut<'a, C> {
     #[serde(flatten)]
     header: Header,
-    catalog: &'a Catalog,
+    catalog: &'a C,
 }
 
 /// An artifact as read: the header, and the catalog still as text (JSON) or as a tree (YAML).
@@ -193,6 +193,7 @@ pub fn source_hash(sources: &[Source]) -> String {
     sha256(&bytes)
 }
 
+/// The hash of a catalog: the SHA-256 of its compact JSON.
 fn catalog_hash(catalog: &Catalog) -> Result<String, serde_json::Error> {
     Ok(sha256(serde_json::to_string(catalog)?.as_bytes()))
 }
@@ -206,31 +207,39 @@ pub fn write(
     let corrupt = |e: &dyn std::fmt::Display| ArtifactError::Corrupt {
         reason: e.to_string(),
     };
+    // The compact JSON the hash is taken of is what a JSON artifact holds, on one line, so
+    // that reading it checks the hash on these bytes instead of writing the catalog again.
+    let compact = serde_json::to_string(catalog).map_err(|e| corrupt(&e))?;
     let header = Header {
         format: FORMAT.to_owned(),
         format_version: FORMAT_VERSION,
         rulec_version: env!("CARGO_PKG_VERSION").to_owned(),
         source_hash,
-        catalog_hash: catalog_hash(catalog).map_err(|e| corrupt(&e))?,
+        catalog_hash: sha256(compact.as_bytes()),
     };
-    let artifact = ArtifactOut { header, catalog };
     match format {
-        ArtifactFormat::Json => serde_json::to_string_pretty(&artifact)
+        ArtifactFormat::Json => {
+            let catalog = RawValue::from_string(compact).map_err(|e| corrupt(&e))?;
+            serde_json::to_string_pretty(&ArtifactOut {
+                header,
+                catalog: &catalog,
+            })
             .map(|mut s| {
                 s.push('\n');
                 s
             })
-            .map_err(|e| corrupt(&e)),
+            .map_err(|e| corrupt(&e))
+        }
         ArtifactFormat::Yaml if cfg!(feature = "yaml") => {
-            yaml::to_string(&artifact).map_err(|e| corrupt(&e))
+            yaml::to_string(&ArtifactOut { header, catalog }).map_err(|e| corrupt(&e))
         }
         ArtifactFormat::Yaml => Err(ArtifactError::NoYaml),
     }
 }
 
 /// The catalog of an artifact, not yet read into a [`Catalog`].
-enum Stored {
-    Json(Box<RawValue>),
+enum Stored<'a> {
+    Json(&'a RawValue),
     Tree(serde_json::Value),
 }
 
@@ -266,8 +275,8 @@ pub fn read(bytes: &[u8]) -> Result<Catalog, ArtifactError> {
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
     // JSON keeps the catalog as raw text, read once into the catalog's types; YAML goes
     // through a tree.
-    let parsed: Result<ArtifactIn<Stored>, String> = if first == Some(&b'{') {
-        serde_json::from_slice::<ArtifactIn<Box<RawValue>>>(bytes)
+    let parsed: Result<ArtifactIn<Stored<'_>>, String> = if first == Some(&b'{') {
+        serde_json::from_slice::<ArtifactIn<&RawValue>>(bytes)
             .map(|a| a.map(Stored::Json))
             .map_err(|e| e.to_string())
     } else if cfg!(feature = "yaml") {
@@ -317,6 +326,11 @@ pub fn read(bytes: &[u8]) -> Result<Catalog, ArtifactError> {
             version: env!("CARGO_PKG_VERSION"),
         });
     }
+    // A JSON artifact as `write` makes it holds the very bytes the hash is taken of.
+    let verified = match &artifact.catalog {
+        Stored::Json(text) => sha256(text.get().as_bytes()) == artifact.catalog_hash,
+        Stored::Tree(_) => false,
+    };
     let (catalog, over_budget) = crate::catalog::sharing_regexes(|| match artifact.catalog {
         Stored::Json(text) => serde_json::from_str::<Catalog>(text.get()),
         Stored::Tree(tree) => serde_json::from_value(tree),
@@ -332,14 +346,19 @@ pub fn read(bytes: &[u8]) -> Result<Catalog, ArtifactError> {
             }
         }
     })?;
-    let hash = catalog_hash(&catalog).map_err(|e| ArtifactError::Corrupt {
-        reason: e.to_string(),
-    })?;
-    if hash != artifact.catalog_hash {
-        return Err(ArtifactError::Corrupt {
-            reason: "its content does not match its `catalog_hash`".into(),
-        });
+    if !verified {
+        // Written otherwise (pretty, YAML, by an older rulec): the hash is of the catalog
+        // written compactly.
+        let hash = catalog_hash(&catalog).map_err(|e| ArtifactError::Corrupt {
+            reason: e.to_string(),
+        })?;
+        if hash != artifact.catalog_hash {
+            return Err(ArtifactError::Corrupt {
+                reason: "its content does not match its `catalog_hash`".into(),
+            });
+        }
     }
+    catalog.remember_hash(artifact.catalog_hash);
     Ok(catalog)
 }
 
@@ -357,7 +376,9 @@ impl Catalog {
     /// say which catalog decided.
     #[must_use]
     pub fn hash(&self) -> String {
-        catalog_hash(self).unwrap_or_default()
+        self.known_hash()
+            .get_or_init(|| catalog_hash(self).unwrap_or_default())
+            .clone()
     }
 
     /// Checks sources and builds their catalog, or returns every diagnostic.

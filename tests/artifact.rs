@@ -91,6 +91,32 @@ fn a_json_artifact_loads_as_the_catalog_of_its_sources() {
     assert_eq!(loaded, Catalog::load("rules").unwrap());
 }
 
+/// A JSON artifact holds its catalog compact, the very bytes its hash is of; an artifact
+/// written otherwise (all pretty, as rulec wrote them before) loads too, with the same hash.
+#[test]
+fn a_json_artifact_holds_the_hashed_bytes_and_a_pretty_one_still_loads() {
+    let text = json_artifact("hashed-bytes");
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let from_rules = Catalog::load("rules").unwrap();
+    let compact = serde_json::to_string(&from_rules).unwrap();
+    assert!(text.contains(&format!("\"catalog\": {compact}\n")));
+    let pretty = serde_json::to_string_pretty(&value).unwrap();
+    let loaded = artifact::read(pretty.as_bytes()).unwrap();
+    assert_eq!(loaded, from_rules);
+    assert_eq!(loaded.hash(), from_rules.hash());
+    assert_eq!(
+        artifact::read(text.as_bytes()).unwrap().hash(),
+        from_rules.hash()
+    );
+    assert_eq!(
+        Some(from_rules.hash().as_str()),
+        value["catalog_hash"].as_str()
+    );
+    // Pretty, but the content changed: its hash is checked the slow way, and fails.
+    let edited = pretty.replacen("\"service\": 0", "\"service\": 1", 1);
+    assert_eq!(read_error(edited.as_bytes()), "artifact::corrupt");
+}
+
 #[test]
 fn a_yaml_artifact_loads_as_the_catalog_of_its_sources() {
     let dir = temp_dir("load-yaml");

@@ -121,8 +121,8 @@ fn an_artifact_whose_patterns_pass_the_budget_is_refused_with_that_code() {
         .map(|i| format!("{{\"pattern\":{:?},\"level\":\"error\"}}", big_pattern(i)))
         .collect();
     let tampered = text.replacen(
-        "\"patterns\": []",
-        &format!("\"patterns\": [{}]", patterns.join(",")),
+        "\"patterns\":[]",
+        &format!("\"patterns\":[{}]", patterns.join(",")),
         1,
     );
     assert_ne!(tampered, text);
@@ -474,8 +474,8 @@ fn a_tampered_artifact_with_a_recomputed_hash_is_refused_as_corrupt() {
         "the re-hash is right"
     );
     for (from, to) in [
-        ("\"service\": 0", "\"service\": 99"),
-        ("\"targets\": [\n", "\"targets\": [\n 77,\n"),
+        ("\"service\":0", "\"service\":99"),
+        ("\"targets\":[2", "\"targets\":[77,2"),
     ] {
         let tampered = rehash(&text.replacen(from, to, 1));
         assert_ne!(tampered, text);

@@ -321,6 +321,8 @@ pub struct Catalog {
     action_prints: OnceLock<Box<[Fingerprint]>>,
     /// Every path the rules read, by [`PathId`].
     paths: Box<[Box<str>]>,
+    /// The catalog's hash, once computed or read from a verified artifact.
+    hash: OnceLock<String>,
 }
 
 impl PartialEq for Catalog {
@@ -493,6 +495,7 @@ impl From<CatalogData> for Catalog {
             location_prints,
             action_prints: OnceLock::new(),
             paths,
+            hash: OnceLock::new(),
         }
     }
 }
@@ -684,6 +687,16 @@ impl Catalog {
     }
 
     /// Every location name the catalog knows, for suggestions.
+    /// Where the catalog's hash is kept once known ([`Catalog::hash`]).
+    pub(crate) fn known_hash(&self) -> &OnceLock<String> {
+        &self.hash
+    }
+
+    /// Records the hash a verified artifact gives, so that it is not computed again.
+    pub(crate) fn remember_hash(&self, hash: String) {
+        let _already = self.hash.set(hash);
+    }
+
     /// The location name (or `global`) closest to `name`, for a did-you-mean.
     pub(crate) fn suggest_location(&self, name: &str) -> Option<&str> {
         crate::suggestion::closest_fingerprinted(

@@ -52,7 +52,9 @@ fn answers_every_clean_sample_and_agrees_on_all() {
             let event = sample.text.as_bytes();
             agree(&catalog, event);
             let reference = Evaluator::new(&catalog).evaluate_reference(event, 0);
-            let fast = decide(&catalog, Context::defaults(), event, 0, |_| None).ok().flatten();
+            let fast = decide(&catalog, Context::defaults(), event, 0, |_| None)
+                .ok()
+                .flatten();
             if reference.violations.is_empty() {
                 assert!(fast.is_some(), "no fast answer for {}", sample.text);
                 answered += 1;
