@@ -370,3 +370,33 @@ fn jobs_keep_the_output_identical_to_one_thread() {
     assert_eq!(one, three);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// Events arriving one at a time on an open pipe are each decided and written before the next
+/// arrives, with one thread and with several: a live stream is not held back to fill a batch.
+#[test]
+fn a_live_stream_gets_each_decision_before_the_next_event() {
+    let event = std::fs::read_to_string("examples/events.ndjson").unwrap();
+    let event = event.lines().next().unwrap().to_owned();
+    for jobs in ["1", "2"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rulec"))
+            .args(["eval", "--rules", "rules", "-j", jobs, "-"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        for index in 0..3 {
+            writeln!(stdin, "{event}").unwrap();
+            stdin.flush().unwrap();
+            let mut line = String::new();
+            std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
+            let decision: serde_json::Value = serde_json::from_str(&line).unwrap();
+            assert_eq!(decision["index"], index, "-j {jobs}: {line}");
+        }
+        drop(stdin);
+        assert!(child.wait().unwrap().success(), "-j {jobs}");
+    }
+}

@@ -2,12 +2,12 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::ops::Range;
 use std::panic::AssertUnwindSafe;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Condvar, Mutex, PoisonError};
 
 use rulec::eval::{Decision, Engine, Evaluator, EventReader, InputForm, LINE_CAP, Verdict};
 
@@ -106,7 +106,8 @@ pub(crate) fn run(args: &EvalArgs) -> u8 {
             return USAGE;
         }
     };
-    let mut out = BufWriter::with_capacity(READ_BUFFER, io::stdout().lock());
+    // Not locked: the threads of `--jobs` take turns writing.
+    let mut out = BufWriter::with_capacity(READ_BUFFER, io::stdout());
     let mut tally = Tally::default();
     let inputs: Vec<&Path> = if args.inputs.is_empty() {
         vec![Path::new("-")]
@@ -244,8 +245,9 @@ fn write_dead_letter(file: &mut impl Write, event: &[u8]) -> io::Result<()> {
 }
 
 fn open(input: &Path) -> io::Result<Input> {
-    let reader: Box<dyn Read> = if input == Path::new("-") {
-        Box::new(io::stdin().lock())
+    // Not locked: the threads of `--jobs` take turns reading.
+    let reader: Box<dyn Read + Send> = if input == Path::new("-") {
+        Box::new(io::stdin())
     } else {
         Box::new(File::open(input)?)
     };
@@ -253,7 +255,7 @@ fn open(input: &Path) -> io::Result<Input> {
 }
 
 /// One input, buffered.
-type Input = BufReader<Box<dyn Read>>;
+type Input = BufReader<Box<dyn Read + Send>>;
 
 /// Where decisions go: the output, the dead-letter file, the summary.
 struct Sink<'a, W> {
@@ -365,11 +367,15 @@ impl Batch {
         self.cuts.get(at).map(|(_, size)| *size)
     }
 
-    /// Reads up to [`BATCH`] events or [`BATCH_BYTES`] bytes, whichever comes first. On an
-    /// error, the events read before it stay in the batch.
-    fn fill<R: BufRead>(&mut self, events: &mut EventReader<R>) -> io::Result<()> {
+    /// Reads up to [`BLOCK`] events or [`BLOCK_BYTES`] bytes, whichever comes first, and no
+    /// further than the input has waiting once it holds an event (a live stream's events are
+    /// decided as they come). On an error, the events read before it stay in the batch.
+    fn fill(&mut self, events: &mut EventReader<Input>) -> io::Result<()> {
         self.clear();
-        while self.ends.len() < BATCH && self.text.len() < BATCH_BYTES {
+        while self.ends.len() < BLOCK && self.text.len() < BLOCK_BYTES {
+            if !self.ends.is_empty() && !events.input_pending() {
+                break;
+            }
             if !events.next_event_into(&mut self.text)? {
                 break;
             }
@@ -439,87 +445,182 @@ impl Share {
     }
 }
 
-/// Events in batches; `jobs` threads take the chunks of a batch one after the other (so a
-/// thread slowed down by another process takes fewer) and write each chunk's decisions into
-/// the chunk's own buffer; the buffers are written out in input order. This thread is one of
-/// the `jobs`: it reads the next batch while the others decide, then takes chunks too. Memory
-/// stays bounded by two batches. A read error ends the input: the events read before it are
-/// still decided, then the error is returned.
-fn evaluate_parallel<W: Write>(
+/// A block of events in the hands of a worker: its place in the input, its events, their
+/// decisions.
+#[derive(Default)]
+struct Block {
+    /// Its place among the blocks of the input.
+    seq: u64,
+    /// The index of its first event.
+    first: u64,
+    events: Batch,
+    decided: Share,
+    /// Whether the input had nothing more waiting after it: what was decided goes out then.
+    flush: bool,
+}
+
+/// The input, read by one worker at a time.
+struct Reading<R> {
+    events: EventReader<R>,
+    next_seq: u64,
+    next_index: u64,
+    error: Option<io::Error>,
+    ended: bool,
+}
+
+/// The output, written in input order by whichever worker completes the block next in line.
+struct Writing<'s, W> {
+    sink: Sink<'s, W>,
+    next_seq: u64,
+    /// Blocks decided before the one next in line.
+    waiting: BTreeMap<u64, Block>,
+    /// Written blocks, for reuse.
+    spare: Vec<Block>,
+    failure: Option<Failure>,
+}
+
+impl<W: Write> Writing<'_, W> {
+    /// Writes a block's decisions and dead letters.
+    fn write(&mut self, block: &Block) -> Result<(), Failure> {
+        let sink = &mut self.sink;
+        sink.out
+            .write_all(&block.decided.out)
+            .map_err(Failure::Output)?;
+        if let Some(file) = sink.dead_letter.as_deref_mut() {
+            for &i in &block.decided.rejected {
+                if let Some(size) = block.events.cut(i) {
+                    cut_warning(block.first + i as u64, size, true);
+                }
+                write_dead_letter(file, block.events.event(i)).map_err(Failure::DeadLetter)?;
+            }
+        }
+        sink.tally.merge(&block.decided.tally);
+        if block.flush {
+            sink.out.flush().map_err(Failure::Output)?;
+        }
+        Ok(())
+    }
+
+    /// Takes a decided block: writes it if it is next in line, then every waiting block that
+    /// follows it.
+    fn submit(&mut self, block: Block) {
+        self.waiting.insert(block.seq, block);
+        while let Some(block) = self.waiting.remove(&self.next_seq) {
+            if self.failure.is_none() {
+                if let Err(failure) = self.write(&block) {
+                    self.failure = Some(failure);
+                }
+            }
+            self.next_seq += 1;
+            self.spare.push(block);
+        }
+    }
+}
+
+/// `jobs` threads (this one among them) each take the next block of events from the input,
+/// decide it into the block's own buffer and hand it to the output, which writes blocks in
+/// input order, so the output is byte-identical to one thread's. A thread reads its own
+/// events, so they are in its cache when it decides them, and a thread slowed down by another
+/// process takes fewer blocks instead of holding the others up: they go on, up to [`AHEAD`]
+/// blocks past the one next in line, which bounds memory. A read error ends the input: the
+/// events read before it are still decided, then the error is returned.
+fn evaluate_parallel<W: Write + Send>(
     evaluator: &Evaluator<'_>,
     reader: Input,
     form: InputForm,
-    mut sink: Sink<'_, W>,
+    sink: Sink<'_, W>,
     jobs: usize,
 ) -> Result<(), Failure> {
-    let mut events = EventReader::with_form(reader, form);
-    let (mut current, mut next) = (Batch::default(), Batch::default());
-    let mut shares: Vec<Mutex<Share>> = Vec::new();
-    let mut error = current.fill(&mut events).err();
-    while current.len() > 0 {
-        let first = sink.tally.total();
-        let chunks = current.len().div_ceil(CHUNK);
-        let range = |c: usize| c * CHUNK..((c + 1) * CHUNK).min(current.len());
-        shares.resize_with(shares.len().max(chunks), Mutex::default);
-        let claimed = AtomicUsize::new(0);
-        let work = || {
-            loop {
-                let c = claimed.fetch_add(1, Ordering::Relaxed);
-                let Some(share) = shares.get(c).filter(|_| c < chunks) else {
+    let reading = Mutex::new(Reading {
+        events: EventReader::with_form(reader, form),
+        next_seq: 0,
+        next_index: sink.tally.total(),
+        error: None,
+        ended: false,
+    });
+    let writing = Mutex::new(Writing {
+        sink,
+        next_seq: 0,
+        waiting: BTreeMap::new(),
+        spare: Vec::new(),
+        failure: None,
+    });
+    let written = Condvar::new();
+    let read_seq = AtomicU64::new(0);
+    let work = || {
+        let mut block = Block::default();
+        loop {
+            {
+                let mut out = writing.lock().unwrap_or_else(PoisonError::into_inner);
+                while out.failure.is_none()
+                    && read_seq.load(Ordering::Acquire) >= out.next_seq + AHEAD
+                {
+                    out = written.wait(out).unwrap_or_else(PoisonError::into_inner);
+                }
+                if out.failure.is_some() {
                     return;
-                };
-                if let Ok(mut share) = share.lock() {
-                    share.clear();
-                    share.decide(evaluator, &current, range(c), first);
                 }
             }
-        };
-        let read = std::thread::scope(|scope| {
-            let workers: Vec<_> = (1..jobs).map(|_| scope.spawn(work)).collect();
-            // This thread reads the next batch, then takes chunks too. A failure while
-            // deciding (a bug) is caught here and in the workers, so that its chunk still
-            // gets decisions: internal errors.
-            let read = if error.is_none() {
-                next.fill(&mut events).err()
-            } else {
-                next.clear();
-                None
-            };
-            let _ = std::panic::catch_unwind(AssertUnwindSafe(work));
-            for worker in workers {
-                let _ = worker.join();
-            }
-            read
-        });
-        for (c, share) in shares.iter_mut().take(chunks).enumerate() {
-            let share = share.get_mut().unwrap_or_else(PoisonError::into_inner);
-            if !share.done {
-                share.replace_with_internal_errors(range(c), first);
-            }
-            sink.out.write_all(&share.out).map_err(Failure::Output)?;
-            if let Some(file) = sink.dead_letter.as_deref_mut() {
-                for &i in &share.rejected {
-                    if let Some(size) = current.cut(i) {
-                        cut_warning(first + i as u64, size, true);
-                    }
-                    write_dead_letter(file, current.event(i)).map_err(Failure::DeadLetter)?;
+            {
+                let mut input = reading.lock().unwrap_or_else(PoisonError::into_inner);
+                if input.ended {
+                    return;
                 }
+                if let Err(error) = block.events.fill(&mut input.events) {
+                    input.error = Some(error);
+                    input.ended = true;
+                }
+                if block.events.len() == 0 {
+                    input.ended = true;
+                    return;
+                }
+                block.seq = input.next_seq;
+                block.first = input.next_index;
+                block.flush = !input.events.input_pending();
+                input.next_seq += 1;
+                input.next_index += block.events.len() as u64;
+                read_seq.store(input.next_seq, Ordering::Release);
             }
-            sink.tally.merge(&share.tally);
+            let events = 0..block.events.len();
+            block.decided.clear();
+            // A failure while deciding (a bug) still leaves one decision per event: an
+            // internal error.
+            let decided = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                block
+                    .decided
+                    .decide(evaluator, &block.events, events.clone(), block.first);
+            }));
+            if decided.is_err() || !block.decided.done {
+                block
+                    .decided
+                    .replace_with_internal_errors(events, block.first);
+            }
+            let mut out = writing.lock().unwrap_or_else(PoisonError::into_inner);
+            out.submit(block);
+            block = out.spare.pop().unwrap_or_default();
+            written.notify_all();
         }
-        error = error.or(read);
-        std::mem::swap(&mut current, &mut next);
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..jobs {
+            scope.spawn(work);
+        }
+        work();
+    });
+    let out = writing.into_inner().unwrap_or_else(PoisonError::into_inner);
+    if let Some(failure) = out.failure {
+        return Err(failure);
     }
-    error.map_or(Ok(()), |e| Err(Failure::Input(e)))
+    let input = reading.into_inner().unwrap_or_else(PoisonError::into_inner);
+    input.error.map_or(Ok(()), |e| Err(Failure::Input(e)))
 }
 
 /// Bytes read from an input at a time: large reads keep system calls rare.
 const READ_BUFFER: usize = 256 << 10;
 
-/// Events a worker takes at a time.
-const CHUNK: usize = 128;
-
-/// Events evaluated per parallel batch, at most.
-const BATCH: usize = 16_384;
-/// Bytes of events read per parallel batch, at most (one event may go past it).
-const BATCH_BYTES: usize = 2 << 20;
+/// Events a worker reads and decides at a time, at most.
+const BLOCK: usize = 128;
+/// Bytes of events a worker reads at a time, at most (one event may go past it).
+const BLOCK_BYTES: usize = 256 << 10;
+/// Blocks decided ahead of the one next in line for the output, at most.
+const AHEAD: u64 = 32;
