@@ -106,8 +106,7 @@ pub(crate) fn run(args: &EvalArgs) -> u8 {
             return USAGE;
         }
     };
-    // Not locked: the threads of `--jobs` take turns writing.
-    let mut out = BufWriter::with_capacity(READ_BUFFER, io::stdout());
+    let mut out = BufWriter::with_capacity(READ_BUFFER, standard_output());
     let mut tally = Tally::default();
     let inputs: Vec<&Path> = if args.inputs.is_empty() {
         vec![Path::new("-")]
@@ -252,6 +251,20 @@ fn open(input: &Path) -> io::Result<Input> {
         Box::new(File::open(input)?)
     };
     Ok(BufReader::with_capacity(READ_BUFFER, reader))
+}
+
+/// Standard output as the threads of `--jobs` can take turns writing it: on Unix a file of
+/// its descriptor, which writes what it is given (`Stdout` would search each buffer for its
+/// last line end and copy what follows).
+fn standard_output() -> Box<dyn Write + Send> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd as _;
+        if let Ok(fd) = io::stdout().as_fd().try_clone_to_owned() {
+            return Box::new(File::from(fd));
+        }
+    }
+    Box::new(io::stdout())
 }
 
 /// One input, buffered.
