@@ -32,8 +32,9 @@ pub use trace::{FieldHit, Owner, Trace};
 /// For the sampler, which makes events that meet the conditions it picks.
 pub(crate) use validate::holds_on_tree;
 
-use event::{Event, Top, Tree};
+use event::{Event, Top};
 use parse::ParseError;
+use validate::Tree;
 
 use crate::catalog::{Action, ActionId, Catalog, EventType};
 use crate::codes::eval;

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::crn::Crn;
 use super::decision::{Violation, ViolationLevel};
-use super::event::{Event, Tree};
+use super::event::{Event, Top};
 use super::json::pointer;
 use super::json::shorten;
 use super::rules::{self, Form, Membership, Num, Shape};
@@ -37,6 +37,25 @@ pub(crate) fn lookup<'v>(value: &'v Value, path: &str) -> Option<Cow<'v, Value>>
         (None, child) => Some(child),
         (Some(rest), Cow::Borrowed(child)) => lookup(child, rest),
         (Some(rest), Cow::Owned(child)) => lookup(&child, rest).map(|v| Cow::Owned(v.into_owned())),
+    }
+}
+
+/// An event parsed into a tree, which answers every question.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Tree<'v>(pub(crate) &'v Value);
+
+impl<'v> Event<'v> for Tree<'v> {
+    fn with_field<R>(&self, rule: &FieldRule, then: impl FnOnce(Shape<'_>) -> R) -> Option<R> {
+        let found = lookup(self.0, &rule.path);
+        Some(then(Shape::of(found.as_deref())))
+    }
+
+    fn top(&self, key: Top) -> Option<Shape<'v>> {
+        Some(Shape::of(self.0.get(key.key())))
+    }
+
+    fn holds(&self, conditional: &Conditional) -> Option<bool> {
+        Some(holds_on_tree(conditional, self.0))
     }
 }
 
