@@ -23,16 +23,20 @@ pub(crate) fn run(args: &CompileArgs) -> u8 {
         Ok(text) => text,
         Err(error) => return report::fatal(&error),
     };
-    if let Err(error) = std::fs::write(&args.output, text) {
+    if let Err(error) = std::fs::write(&args.output, &text) {
         eprintln!("error: cannot write `{}`: {error}", args.output.display());
         return cli::USAGE;
     }
+    // The process ends soon: freeing the artifact's text piece by piece would only delay it.
+    std::mem::forget(text);
     eprintln!(
         "compiled {} services, {} actions into {}",
         catalog.services().len(),
         catalog.actions().len(),
         args.output.display()
     );
+    // Likewise the catalog.
+    std::mem::forget(catalog);
     #[cfg(feature = "work")]
     if let (Some(bucket), Some(url)) = (&args.catalog_bucket, &args.nats) {
         let artifact = std::fs::read(&args.output).unwrap_or_default();
