@@ -13,9 +13,10 @@ fn shipped() -> Engine {
     Engine::load(rules).unwrap()
 }
 
-fn contexts() -> [Context; 4] {
+fn contexts() -> [Context; 5] {
     [
         Context::defaults(),
+        Context::defaults().strict(true),
         Context::with_types(&[EventType::Management]),
         Context::with_types(&[EventType::Data]),
         Context::with_types(&[EventType::Management, EventType::Data]),
