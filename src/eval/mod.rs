@@ -133,8 +133,10 @@ impl<'c> Evaluator<'c> {
     /// The decision for an event given as JSON text; `index` is its position in its input.
     ///
     /// A valid event is decided in one pass over its bytes, without building a JSON tree or
-    /// allocating; any other event is parsed and decided by [`Evaluator::evaluate_value`], so
-    /// that every violation is found and worded. Both give the same decision.
+    /// allocating. An event with violations is worded from the same pass by the reference
+    /// procedure; what that pass cannot read (an escaped string at a catalog path, input that
+    /// is not JSON) is parsed and decided by [`Evaluator::evaluate_value`]. All give the same
+    /// decision.
     #[must_use]
     pub fn evaluate(&self, event: &[u8], index: u64) -> Decision<'c> {
         if event.len() <= self.max_event_bytes {
