@@ -401,7 +401,7 @@ impl Batch {
     }
 }
 
-/// What a worker made of one chunk of a batch.
+/// What a worker made of one block of events.
 #[derive(Default)]
 struct Share {
     /// The decisions, one JSON line each.
