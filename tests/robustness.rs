@@ -12,7 +12,7 @@
 use std::ffi::OsStr;
 use std::io::Write as _;
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::OnceLock;
 
 use rulec::{Catalog, Checker, Engine, Source, Verdict};
@@ -38,18 +38,23 @@ fn codes(event: &[u8]) -> (Verdict, Vec<&'static str>) {
     )
 }
 
-/// Runs `rulec ARGS` in the crate's directory, writing `input` to its standard input from
-/// another thread (so that a large input cannot block on a full output pipe); returns its
-/// output and how writing the input went.
-fn rulec_fed(args: &[&OsStr], input: &[u8]) -> (Output, std::io::Result<()>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rulec"))
+/// Starts `rulec ARGS` in the crate's directory with its standard streams piped.
+fn rulec_piped<S: AsRef<OsStr>>(args: &[S]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_rulec"))
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap();
+        .unwrap()
+}
+
+/// Runs `rulec ARGS` in the crate's directory, writing `input` to its standard input from
+/// another thread (so that a large input cannot block on a full output pipe); returns its
+/// output and how writing the input went.
+fn rulec_fed(args: &[&OsStr], input: &[u8]) -> (Output, std::io::Result<()>) {
+    let mut child = rulec_piped(args);
     let mut stdin = child.stdin.take().unwrap();
     let input = input.to_vec();
     let writer = std::thread::spawn(move || stdin.write_all(&input));
@@ -378,14 +383,7 @@ fn a_live_stream_gets_each_decision_before_the_next_event() {
     let event = std::fs::read_to_string("examples/events.ndjson").unwrap();
     let event = event.lines().next().unwrap().to_owned();
     for jobs in ["1", "2"] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_rulec"))
-            .args(["eval", "--rules", "rules", "-j", jobs, "-"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = rulec_piped(&["eval", "--rules", "rules", "-j", jobs, "-"]);
         let mut stdin = child.stdin.take().unwrap();
         let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
         for index in 0..3 {
