@@ -3,7 +3,6 @@
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Write};
-use std::ops::Range;
 use std::panic::AssertUnwindSafe;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -409,19 +408,12 @@ struct Share {
     /// Positions in the batch of the rejected events.
     rejected: Vec<usize>,
     tally: Tally,
-    /// Whether every event of the chunk was decided.
-    done: bool,
 }
 
 impl Share {
-    fn decide(
-        &mut self,
-        evaluator: &Evaluator<'_>,
-        batch: &Batch,
-        events: Range<usize>,
-        first: u64,
-    ) {
-        for i in events {
+    /// Decides every event of `batch`, whose first event has the index `first`.
+    fn decide(&mut self, evaluator: &Evaluator<'_>, batch: &Batch, first: u64) {
+        for i in 0..batch.len() {
             let index = first + i as u64;
             let decision = match batch.cut(i) {
                 Some(size) => evaluator.too_large(size, index),
@@ -429,7 +421,6 @@ impl Share {
             };
             self.push(i, &decision);
         }
-        self.done = true;
     }
 
     fn push(&mut self, i: usize, decision: &Decision<'_>) {
@@ -443,9 +434,9 @@ impl Share {
     }
 
     /// Replaces the decisions of a worker that failed (a bug): each event still gets one.
-    fn replace_with_internal_errors(&mut self, events: Range<usize>, first: u64) {
+    fn replace_with_internal_errors(&mut self, events: usize, first: u64) {
         self.clear();
-        for i in events {
+        for i in 0..events {
             self.push(i, &Decision::internal(first + i as u64));
         }
     }
@@ -454,7 +445,6 @@ impl Share {
         self.out.clear();
         self.rejected.clear();
         self.tally = Tally::default();
-        self.done = false;
     }
 }
 
@@ -594,19 +584,16 @@ fn evaluate_parallel<W: Write + Send>(
                 input.next_index += block.events.len() as u64;
                 read_seq.store(input.next_seq, Ordering::Release);
             }
-            let events = 0..block.events.len();
             block.decided.clear();
             // A failure while deciding (a bug) still leaves one decision per event: an
             // internal error.
             let decided = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                block
-                    .decided
-                    .decide(evaluator, &block.events, events.clone(), block.first);
+                block.decided.decide(evaluator, &block.events, block.first);
             }));
-            if decided.is_err() || !block.decided.done {
+            if decided.is_err() {
                 block
                     .decided
-                    .replace_with_internal_errors(events, block.first);
+                    .replace_with_internal_errors(block.events.len(), block.first);
             }
             let mut out = writing.lock().unwrap_or_else(PoisonError::into_inner);
             out.submit(block);
